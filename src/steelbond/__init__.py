@@ -1,0 +1,210 @@
+"""steelbond: the sourced, event-sourced record of the South Korea–NATO relationship.
+
+>>> import steelbond
+>>> steelbond.state_at("2015-06-30").designation
+<Designation.GLOBAL_PARTNER: 'global_partner'>
+
+Importing steelbond is cheap: the names below load their modules (and pyarrow, DuckDB) on
+first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_EXPORTS = {
+    # asking questions of the bundled data (or of a log of your own)
+    "state_at": "api",
+    "states_at": "api",
+    "timeline": "api",
+    "events": "api",
+    "conflicts": "api",
+    "sources": "api",
+    "EventCollection": "api",
+    "data_version": "bundled",
+    "bundled_log": "bundled",
+    # the state
+    "State": "replay",
+    "Programme": "replay",
+    "Operation": "replay",
+    "Summit": "replay",
+    "Meeting": "replay",
+    "Basis": "replay",
+    "Timeline": "replay",
+    "replay": "replay",
+    # the log and its storage
+    "EventLog": "log",
+    "read_log": "storage",
+    "write_log": "storage",
+    "LogFile": "storage",
+    # dates
+    "PartialDate": "dates",
+    "Precision": "dates",
+    "parse_date": "dates",
+    # events
+    "Designation": "events",
+    "Citation": "events",
+    "Source": "events",
+    "Release": "events",
+    "Event": "events",
+    "KINDS": "events",
+    "ArmsDeal": "events",
+    "Conflict": "events",
+    "Context": "events",
+    "Contribution": "events",
+    "Cooperation": "events",
+    "DesignationChange": "events",
+    "Incident": "events",
+    "MinisterialMeeting": "events",
+    "MissionOpened": "events",
+    "NatoMilestone": "events",
+    "OperationJoined": "events",
+    "OperationLeft": "events",
+    "ProgrammeRevised": "events",
+    "ProgrammeSigned": "events",
+    "Retraction": "events",
+    "Statement": "events",
+    "SummitAttended": "events",
+    "TradeStatistic": "events",
+    "Visit": "events",
+    # errors
+    "SteelbondError": "errors",
+    "DateError": "errors",
+    "OutOfCoverageError": "errors",
+    "UnknownReleaseError": "errors",
+    "EventError": "errors",
+    "LedgerError": "errors",
+    "IntegrityError": "errors",
+    "ConflictError": "errors",
+    "StorageError": "errors",
+}
+_SUBMODULES = {"testing", "errors", "dates"}
+
+__all__ = [
+    "KINDS",
+    "ArmsDeal",
+    "Basis",
+    "Citation",
+    "Conflict",
+    "ConflictError",
+    "Context",
+    "Contribution",
+    "Cooperation",
+    "DateError",
+    "Designation",
+    "DesignationChange",
+    "Event",
+    "EventCollection",
+    "EventError",
+    "EventLog",
+    "Incident",
+    "IntegrityError",
+    "LedgerError",
+    "LogFile",
+    "Meeting",
+    "MinisterialMeeting",
+    "MissionOpened",
+    "NatoMilestone",
+    "Operation",
+    "OperationJoined",
+    "OperationLeft",
+    "OutOfCoverageError",
+    "PartialDate",
+    "Precision",
+    "Programme",
+    "ProgrammeRevised",
+    "ProgrammeSigned",
+    "Release",
+    "Retraction",
+    "Source",
+    "State",
+    "Statement",
+    "SteelbondError",
+    "StorageError",
+    "Summit",
+    "SummitAttended",
+    "Timeline",
+    "TradeStatistic",
+    "UnknownReleaseError",
+    "Visit",
+    "__version__",
+    "bundled_log",
+    "conflicts",
+    "data_version",
+    "events",
+    "parse_date",
+    "read_log",
+    "replay",
+    "sources",
+    "state_at",
+    "states_at",
+    "timeline",
+    "write_log",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'steelbond' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*__all__, *_SUBMODULES])
+
+
+if TYPE_CHECKING:
+    from . import dates as dates
+    from . import errors as errors
+    from . import testing as testing
+    from .api import EventCollection, conflicts, events, sources, state_at, states_at, timeline
+    from .bundled import bundled_log, data_version
+    from .dates import PartialDate, Precision, parse_date
+    from .errors import (
+        ConflictError,
+        DateError,
+        EventError,
+        IntegrityError,
+        LedgerError,
+        OutOfCoverageError,
+        SteelbondError,
+        StorageError,
+        UnknownReleaseError,
+    )
+    from .events import (
+        KINDS,
+        ArmsDeal,
+        Citation,
+        Conflict,
+        Context,
+        Contribution,
+        Cooperation,
+        Designation,
+        DesignationChange,
+        Event,
+        Incident,
+        MinisterialMeeting,
+        MissionOpened,
+        NatoMilestone,
+        OperationJoined,
+        OperationLeft,
+        ProgrammeRevised,
+        ProgrammeSigned,
+        Release,
+        Retraction,
+        Source,
+        Statement,
+        SummitAttended,
+        TradeStatistic,
+        Visit,
+    )
+    from .log import EventLog
+    from .replay import Basis, Meeting, Operation, Programme, State, Summit, Timeline, replay
+    from .storage import LogFile, read_log, write_log

@@ -1,0 +1,155 @@
+"""The functions researchers call: questions asked of the bundled log (or of any log).
+
+Each takes ``as_of_release`` — the second kind of time. ``state_at("2015-06-30",
+as_of_release="0.1.0")`` answers exactly as release 0.1.0 did, corrections made later left
+out; without it, the latest release answers. Each also takes ``log`` to ask the same of a
+log of your own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, overload
+
+import attrs
+
+from .bundled import bundled_log
+from .dates import to_day
+from .errors import EventError
+from .events import KINDS, Conflict, Context, Event, Source
+from .log import EventLog
+from .replay import State, Timeline, replay
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["EventCollection", "conflicts", "events", "sources", "state_at", "states_at", "timeline"]
+
+_TIMELINES: dict[tuple[int, str | None], Timeline] = {}
+
+
+def _timeline(log: EventLog | None, release: str | None) -> Timeline:
+    log = bundled_log() if log is None else log
+    key = (id(log), release)
+    cached = _TIMELINES.get(key)
+    if cached is None:
+        # A log is immutable, so its timeline never goes stale; keyed by identity, the
+        # cache holds one entry per log object and release asked about.
+        if len(_TIMELINES) > 32:
+            _TIMELINES.clear()
+        cached = _TIMELINES[key] = replay(log, release)
+    return cached
+
+
+def state_at(
+    day: object, *, as_of_release: str | None = None, log: EventLog | None = None
+) -> State:
+    """South Korea's standing with NATO on ``day`` (a date or ``"YYYY-MM-DD"``).
+
+    >>> import steelbond
+    >>> s = steelbond.state_at("2015-06-30")
+    >>> s.designation
+    <Designation.GLOBAL_PARTNER: 'global_partner'>
+    >>> s.mission_to_nato
+    False
+    """
+    return _timeline(log, as_of_release).state_at(day)
+
+
+def states_at(
+    days: Iterable[object], *, as_of_release: str | None = None, log: EventLog | None = None
+) -> pa.Table:
+    """Many dates in one vectorised pass: a ``pyarrow.Table``, one row per date, in order.
+
+    ``days`` may be a list of dates or ISO strings, a ``pyarrow`` date32 array, or a NumPy
+    ``datetime64`` array. The columns are listed in :mod:`steelbond.tables`.
+    """
+    return _timeline(log, as_of_release).states_at(days)
+
+
+def timeline(*, as_of_release: str | None = None, log: EventLog | None = None) -> pa.Table:
+    """The state as intervals ``[valid_from, valid_to)``, one column per state field."""
+    return _timeline(log, as_of_release).to_arrow()
+
+
+@attrs.frozen
+class EventCollection(Sequence[Event]):
+    """A filtered, ordered selection of typed events."""
+
+    items: tuple[Event, ...]
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self.items[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self.items)
+
+    def ids(self) -> tuple[str, ...]:
+        """The events' ids, in order."""
+        return tuple(e.id for e in self.items)
+
+    def to_arrow(self) -> pa.Table:
+        """The events as an Arrow table with the stored log's columns."""
+        from .storage import log_to_table
+
+        return log_to_table(EventLog.from_events(self.items))
+
+
+def events(
+    kind: str | Iterable[str] | None = None,
+    *,
+    since: object = None,
+    until: object = None,
+    include_context: bool = True,
+    include_superseded: bool = False,
+    as_of_release: str | None = None,
+    log: EventLog | None = None,
+) -> EventCollection:
+    """The typed events, oldest first (by latest possible day, then log order).
+
+    ``kind`` is one kind name or several (see :data:`steelbond.events.KINDS`). ``since`` and
+    ``until`` (dates, inclusive) keep the events whose date bounds overlap that window;
+    undated bounds count as open. Superseded and retracted events are left out unless
+    ``include_superseded``.
+    """
+    view = (bundled_log() if log is None else log).as_of_release(as_of_release)
+    kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
+    if kinds is not None and not kinds <= KINDS.keys():
+        raise EventError(
+            f"unknown event kind(s) {sorted(kinds - KINDS.keys())}; "
+            f"known: {', '.join(sorted(KINDS))}"
+        )
+    lo = None if since is None else to_day(since)
+    hi = None if until is None else to_day(until)
+    chosen = []
+    for e in view if include_superseded else view.effective():
+        if kinds is not None and type(e).kind not in kinds:
+            continue
+        if not include_context and isinstance(e, Context):
+            continue
+        if lo is not None and e.date.latest is not None and e.date.latest < lo:
+            continue
+        if hi is not None and e.date.earliest is not None and e.date.earliest > hi:
+            continue
+        chosen.append(e)
+    chosen.sort(key=lambda e: (*e.date.sort_key(), e.seq or 0))
+    return EventCollection(tuple(chosen))
+
+
+def conflicts(
+    *, as_of_release: str | None = None, log: EventLog | None = None
+) -> tuple[Conflict, ...]:
+    """The recorded disagreements between sources, each naming the events on every side."""
+    return (bundled_log() if log is None else log).as_of_release(as_of_release).conflicts()
+
+
+def sources(*, log: EventLog | None = None) -> tuple[Source, ...]:
+    """The documents the log cites."""
+    return (bundled_log() if log is None else log).sources

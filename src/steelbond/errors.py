@@ -1,0 +1,90 @@
+"""The one exception hierarchy of steelbond.
+
+Kept in a module of its own, importing nothing else of the library, so that any module (and
+any user) can import the errors without pulling the rest in. Every error carries the offending
+value as an attribute, not only in its message.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "ConflictError",
+    "DateError",
+    "EventError",
+    "IntegrityError",
+    "LedgerError",
+    "OutOfCoverageError",
+    "SteelbondError",
+    "StorageError",
+    "UnknownReleaseError",
+]
+
+
+class SteelbondError(Exception):
+    """Root of every error steelbond raises on purpose; catch this to catch them all."""
+
+
+class DateError(SteelbondError, ValueError):
+    """A date (a query date or a partial date of an event) could not be read."""
+
+    def __init__(self, message: str, value: object) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+class OutOfCoverageError(SteelbondError, ValueError):
+    """A query asked about a day outside the window the log's sources cover."""
+
+    def __init__(self, message: str, value: object) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+class UnknownReleaseError(SteelbondError, ValueError):
+    """A data release was named that the log does not know."""
+
+    def __init__(self, message: str, value: object) -> None:
+        super().__init__(message)
+        self.value = value
+
+
+class EventError(SteelbondError, ValueError):
+    """An event is malformed: a missing or wrongly typed field, an unknown kind or reference."""
+
+    def __init__(self, message: str, event_id: str | None = None) -> None:
+        super().__init__(message)
+        self.event_id = event_id
+
+
+class LedgerError(SteelbondError):
+    """The human-edited ledger (the TOML files behind the data) is malformed."""
+
+    def __init__(self, message: str, path: str | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class IntegrityError(SteelbondError):
+    """The hash chain does not verify: an event was edited, reordered, inserted or removed."""
+
+    def __init__(self, message: str, seq: int, event_id: str | None) -> None:
+        super().__init__(message)
+        self.seq = seq
+        self.event_id = event_id
+
+
+class ConflictError(SteelbondError):
+    """An append stated a head that is no longer the log's head; nothing was written."""
+
+    def __init__(self, message: str, expected: str | None, actual: str | None) -> None:
+        super().__init__(message)
+        self.expected = expected
+        self.actual = actual
+
+
+class StorageError(SteelbondError):
+    """A stored log could not be read or written (missing, truncated, corrupt, newer schema)."""
+
+    def __init__(self, message: str, path: str) -> None:
+        super().__init__(message)
+        self.path = path

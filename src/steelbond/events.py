@@ -1,0 +1,348 @@
+"""The typed events of the log: one frozen, slotted attrs class per kind.
+
+Every event shares an envelope (:class:`Event`): a stable id, its place in the log (``seq``),
+when it happened (a :class:`~steelbond.dates.PartialDate`), the partner country, a one-line
+summary, its citations, the release that recorded it, the events it supersedes, and the hash
+chain fields. The kinds add their own typed fields. This module knows nothing of storage:
+turning events into Arrow rows is :mod:`steelbond.converter`'s job.
+"""
+
+from __future__ import annotations
+
+import enum
+from typing import ClassVar
+
+import attrs
+
+from .dates import PartialDate
+
+__all__ = [
+    "KINDS",
+    "ArmsDeal",
+    "Citation",
+    "Conflict",
+    "Context",
+    "Contribution",
+    "Cooperation",
+    "Designation",
+    "DesignationChange",
+    "Event",
+    "Incident",
+    "MinisterialMeeting",
+    "MissionOpened",
+    "NatoMilestone",
+    "OperationJoined",
+    "OperationLeft",
+    "ProgrammeRevised",
+    "ProgrammeSigned",
+    "Release",
+    "Retraction",
+    "Source",
+    "Statement",
+    "SummitAttended",
+    "TradeStatistic",
+    "Visit",
+]
+
+SCHEMA_VERSION = 1
+"""Version of the row layout; every stored row records the version it was written with."""
+
+
+class Designation(enum.Enum):
+    """NATO's formal name for a partner's status."""
+
+    NONE = "none"
+    CONTACT_COUNTRY = "contact_country"
+    GLOBAL_PARTNER = "global_partner"
+    PARTNER_ACROSS_THE_GLOBE = "partner_across_the_globe"
+    INDO_PACIFIC_PARTNER = "indo_pacific_partner"
+
+
+@attrs.frozen
+class Citation:
+    """Where a claim comes from: a source id, the place in it, and a short verbatim quote.
+
+    ``english`` renders the quote in English when the source is in another language.
+    """
+
+    source: str
+    locator: str
+    quote: str
+    english: str | None = None
+
+
+@attrs.frozen
+class Source:
+    """A document the log's events cite."""
+
+    id: str
+    kind: str
+    author: str
+    title: str
+    title_english: str
+    publisher: str
+    date: str
+    language: str
+    license: str
+    file: str | None = None
+    url: str | None = None
+    accessed: str | None = None
+
+
+@attrs.frozen
+class Release:
+    """A data release: its name, when it was made, and the last day its sources speak for."""
+
+    name: str
+    date: str
+    coverage_end: str
+
+
+@attrs.frozen(kw_only=True)
+class Event:
+    """The envelope every event shares. Not used directly: each kind is a subclass.
+
+    ``seq``, ``prev_hash`` and ``hash`` are set by :meth:`steelbond.EventLog.append`;
+    ``release`` names the data release that recorded the event (the second kind of time,
+    beside ``date``).
+    """
+
+    kind: ClassVar[str] = ""
+    changes_state: ClassVar[str | None] = None
+    """The state field this kind of event changes, or None when it changes none."""
+
+    id: str
+    date: PartialDate
+    summary: str
+    citations: tuple[Citation, ...]
+    partner: str = "KOR"
+    release: str = ""
+    supersedes: tuple[str, ...] = ()
+    seq: int | None = None
+    prev_hash: str | None = None
+    hash: str | None = None
+    schema_version: int = SCHEMA_VERSION
+
+
+@attrs.frozen(kw_only=True)
+class DesignationChange(Event):
+    """NATO names the partner's status (contact country, global partner, ...)."""
+
+    kind: ClassVar[str] = "designation"
+    changes_state: ClassVar[str | None] = "designation"
+    designation: Designation
+    basis: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ProgrammeSigned(Event):
+    """A partnership programme (IPCP, ITPP) is signed; it replaces any earlier one."""
+
+    kind: ClassVar[str] = "programme_signed"
+    changes_state: ClassVar[str | None] = "programme"
+    programme: str
+    areas: tuple[str, ...] = ()
+
+
+@attrs.frozen(kw_only=True)
+class ProgrammeRevised(Event):
+    """A signed programme is revised."""
+
+    kind: ClassVar[str] = "programme_revised"
+    changes_state: ClassVar[str | None] = "programme"
+    programme: str
+
+
+@attrs.frozen(kw_only=True)
+class MissionOpened(Event):
+    """The partner opens a diplomatic mission to NATO."""
+
+    kind: ClassVar[str] = "mission_opened"
+    changes_state: ClassVar[str | None] = "mission_to_nato"
+    mission: str
+    city: str
+
+
+@attrs.frozen(kw_only=True)
+class OperationJoined(Event):
+    """The partner starts taking part in a NATO-led operation."""
+
+    kind: ClassVar[str] = "operation_joined"
+    changes_state: ClassVar[str | None] = "operations"
+    operation: str
+    role: str | None = None
+    place: str | None = None
+    personnel: int | None = None
+    personnel_approximate: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class OperationLeft(Event):
+    """The partner's part in a NATO-led operation ends."""
+
+    kind: ClassVar[str] = "operation_left"
+    changes_state: ClassVar[str | None] = "operations"
+    operation: str
+
+
+@attrs.frozen(kw_only=True)
+class Incident(Event):
+    """Casualties, hostage crises and other incidents of an operation."""
+
+    kind: ClassVar[str] = "incident"
+    description: str
+    operation: str | None = None
+    deaths: int | None = None
+
+
+@attrs.frozen(kw_only=True)
+class SummitAttended(Event):
+    """The partner attends a NATO summit."""
+
+    kind: ClassVar[str] = "summit_attended"
+    changes_state: ClassVar[str | None] = "summits"
+    summit: str
+    host: str
+    attended_by: str
+    level: str
+
+
+@attrs.frozen(kw_only=True)
+class MinisterialMeeting(Event):
+    """The partner takes part in a NATO foreign or defence ministers' meeting."""
+
+    kind: ClassVar[str] = "ministerial_meeting"
+    changes_state: ClassVar[str | None] = "ministerials"
+    level: str
+    meeting: str
+    attended_by: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Cooperation(Event):
+    """A step of practical cooperation: dialogue, exercises, cyber defence, science."""
+
+    kind: ClassVar[str] = "cooperation"
+    changes_state: ClassVar[str | None] = "cooperation_areas"
+    area: str
+    activity: str
+    role: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Contribution(Event):
+    """Money the partner gives to a NATO trust fund."""
+
+    kind: ClassVar[str] = "contribution"
+    changes_state: ClassVar[str | None] = "trust_fund_usd"
+    fund: str
+    amount_usd: float | None = None
+    role: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class ArmsDeal(Event):
+    """Arms trade between the partner and a NATO member (talks, contract, delivery...)."""
+
+    kind: ClassVar[str] = "arms_deal"
+    changes_state: ClassVar[str | None] = "arms_deals"
+    buyer: str
+    seller: str
+    item: str
+    stage: str
+    quantity: int | None = None
+    quantity_approximate: bool = False
+    value_usd: float | None = None
+    value_approximate: bool = False
+
+
+@attrs.frozen(kw_only=True)
+class TradeStatistic(Event):
+    """A figure on the partner's arms trade: export totals, SIPRI ranks, growth."""
+
+    kind: ClassVar[str] = "trade_statistic"
+    measure: str
+    value: float
+    period: str
+    note: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Statement(Event):
+    """A statement, declaration or communiqué passage bearing on the relationship."""
+
+    kind: ClassVar[str] = "statement"
+    speaker: str
+    organisation: str
+    topic: str
+
+
+@attrs.frozen(kw_only=True)
+class Visit(Event):
+    """A visit by a leader or official."""
+
+    kind: ClassVar[str] = "visit"
+    visitor: str
+    place: str
+
+
+@attrs.frozen(kw_only=True)
+class NatoMilestone(Event):
+    """NATO's own decisions: its founding, strategic concepts, summit declarations."""
+
+    kind: ClassVar[str] = "nato_milestone"
+    milestone: str
+    topic: str | None = None
+
+
+@attrs.frozen(kw_only=True)
+class Context(Event):
+    """The world around the relationship; :func:`steelbond.events` can leave these out."""
+
+    kind: ClassVar[str] = "context"
+    topic: str
+
+
+@attrs.frozen(kw_only=True)
+class Retraction(Event):
+    """Withdraws an earlier event; replay then ignores it (in releases that know this)."""
+
+    kind: ClassVar[str] = "retraction"
+    retracts: str
+    reason: str
+
+
+@attrs.frozen(kw_only=True)
+class Conflict(Event):
+    """Records that sources (or one source with itself) disagree; both sides stay in the log."""
+
+    kind: ClassVar[str] = "conflict"
+    events: tuple[str, ...]
+    note: str
+
+
+KINDS: dict[str, type[Event]] = {
+    cls.kind: cls
+    for cls in (
+        DesignationChange,
+        ProgrammeSigned,
+        ProgrammeRevised,
+        MissionOpened,
+        OperationJoined,
+        OperationLeft,
+        Incident,
+        SummitAttended,
+        MinisterialMeeting,
+        Cooperation,
+        Contribution,
+        ArmsDeal,
+        TradeStatistic,
+        Statement,
+        Visit,
+        NatoMilestone,
+        Context,
+        Retraction,
+        Conflict,
+    )
+}
+"""Every kind of event by its name, as stored in the ``kind`` column."""

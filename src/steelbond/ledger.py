@@ -1,0 +1,155 @@
+"""The human-edited ledger: TOML files in the repository that the Parquet data is built from.
+
+Parquet does not diff in review, so people write events in ``ledger/`` (its README gives the
+format) and :func:`read_ledger` turns them into an :class:`~steelbond.EventLog`, in a fixed
+order, so the same ledger always gives the same log and the same hashes. :func:`check_ledger`
+checks every citation against the source documents.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from .converter import structure, structure_event
+from .errors import EventError, LedgerError, SteelbondError
+from .events import Release, Source
+from .log import EventLog
+
+__all__ = ["check_ledger", "default_ledger_dir", "default_seeds_dir", "normalise", "read_ledger"]
+
+
+def default_ledger_dir() -> Path:
+    """``ledger/`` of the source checkout this module runs from."""
+    return Path(__file__).resolve().parents[2] / "ledger"
+
+
+def default_seeds_dir() -> Path:
+    """The source documents: ``$STEELBOND_SEEDS`` or ``../shared/seeds`` beside the checkout."""
+    env = os.environ.get("STEELBOND_SEEDS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise LedgerError(f"cannot read ledger file {path}: {exc}", str(path)) from None
+
+
+def _event_row(raw: dict[str, Any], release: str, path: Path) -> dict[str, Any]:
+    row = dict(raw)
+    if "citation" not in row:
+        raise LedgerError(
+            f"{path.name}: event {row.get('id')!r} has no [[event.citation]]; every event "
+            "needs at least one",
+            str(path),
+        )
+    row["citations"] = row.pop("citation")
+    if "release" in row:
+        raise LedgerError(
+            f"{path.name}: event {row.get('id')!r} sets 'release'; the folder it is in says "
+            "which release recorded it",
+            str(path),
+        )
+    row["release"] = release
+    return row
+
+
+def read_ledger(root: Path | None = None) -> EventLog:
+    """Read the ledger at ``root`` (default: the checkout's ``ledger/``) into a log.
+
+    Releases are read in the order ``releases.toml`` lists them, each release's files in
+    file-name order, events in file order: that order is the log's ``seq``.
+    """
+    root = root or default_ledger_dir()
+    sources = tuple(
+        structure(s, Source) for s in _load_toml(root / "sources.toml").get("source", [])
+    )
+    releases = tuple(
+        structure(r, Release) for r in _load_toml(root / "releases.toml").get("release", [])
+    )
+    log = EventLog(sources=sources, releases=releases)
+    known_sources = {s.id for s in sources}
+    for release in releases:
+        folder = root / release.name
+        for path in sorted(folder.glob("*.toml")):
+            for raw in _load_toml(path).get("event", []):
+                row = _event_row(raw, release.name, path)
+                try:
+                    event = structure_event(row)
+                    for cit in event.citations:
+                        if cit.source not in known_sources:
+                            raise EventError(
+                                f"event {event.id!r} cites unknown source {cit.source!r}; "
+                                f"known: {sorted(known_sources)}",
+                                event.id,
+                            )
+                    log = log.append(event)
+                except SteelbondError as exc:
+                    raise LedgerError(f"{path.name}: {exc}", str(path)) from None
+    return log
+
+
+_HYPHEN_BREAK = re.compile(r"(\w)-[ \t]*\n\s*(\w)")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise(text: str, *, keep_hyphens: bool = False) -> str:
+    """Whitespace collapsed to single spaces; words broken across lines joined.
+
+    A hyphen at a line end is usually the extraction breaking one word ("Mir-\\nšajmer");
+    with ``keep_hyphens`` it is kept as a real hyphen ("војно-\\nцивилни" → "војно-цивилни").
+    """
+    joined = _HYPHEN_BREAK.sub(r"\1-\2" if keep_hyphens else r"\1\2", text)
+    return _SPACE.sub(" ", joined).strip()
+
+
+@attrs.frozen
+class _Document:
+    joined: str
+    hyphenated: str
+
+    def contains(self, quote: str) -> bool:
+        q = normalise(quote)
+        return q in self.joined or q in self.hyphenated
+
+
+def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[str]:
+    """Every problem of the ledger, as readable lines (empty when all is well).
+
+    Reads the whole ledger, then checks each citation: its source exists, its quote is found
+    verbatim in the source document (when ``seeds`` holds it), its quote is short, and a
+    non-English quote has an English rendering.
+    """
+    seeds = seeds or default_seeds_dir()
+    try:
+        log = read_ledger(root)
+    except SteelbondError as exc:
+        return [str(exc)]
+    problems: list[str] = []
+    documents: dict[str, _Document] = {}
+    for src in log.sources:
+        if src.file and (seeds / src.file).is_file():
+            text = (seeds / src.file).read_text(encoding="utf-8")
+            documents[src.id] = _Document(normalise(text), normalise(text, keep_hyphens=True))
+    languages = {s.id: s.language for s in log.sources}
+    for event in log:
+        for cit in event.citations:
+            where = f"{event.id} [{cit.source}, {cit.locator}]"
+            doc = documents.get(cit.source)
+            if doc is not None and not doc.contains(cit.quote):
+                problems.append(f"{where}: quote not found in the source: {cit.quote!r}")
+            if len(cit.quote.split()) > 40:
+                problems.append(f"{where}: quote is {len(cit.quote.split())} words; keep it short")
+            if languages.get(cit.source) != "en" and not cit.english:
+                problems.append(f"{where}: quote is not in English and has no 'english' rendering")
+    return problems

@@ -1,0 +1,204 @@
+"""The event log: an immutable, append-only, hash-chained sequence of typed events.
+
+:class:`EventLog` is a value. :meth:`EventLog.append` returns a new log and leaves the old one
+as it was; there is no update and no delete. A correction is a new event whose
+``supersedes`` names the old one, a withdrawal is a :class:`~steelbond.events.Retraction`:
+replay honours both, and the old event stays in the log for anyone reproducing an old
+release. Each event's ``hash`` is SHA-256 over its predecessor's hash and its own canonical
+encoding, so :meth:`EventLog.verify` finds any edited, reordered, inserted or removed event.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
+
+import attrs
+
+from .converter import canonical_bytes
+from .errors import EventError, IntegrityError, UnknownReleaseError
+from .events import Conflict, Event, Release, Retraction, Source
+
+__all__ = ["GENESIS", "EventLog", "chain_hash"]
+
+GENESIS = "0" * 64
+"""The ``prev_hash`` of the first event of every log."""
+
+
+def chain_hash(prev_hash: str, event: Event) -> str:
+    """SHA-256 (hex) over the previous hash and the event's canonical encoding."""
+    digest = hashlib.sha256(prev_hash.encode("ascii"))
+    digest.update(canonical_bytes(event))
+    return digest.hexdigest()
+
+
+@attrs.frozen
+class EventLog(Sequence[Event]):
+    """An immutable log of events, with the sources they cite and the releases that made it.
+
+    Build one empty (``EventLog()``) and :meth:`append`, or load one with
+    :func:`steelbond.read_log`. Indexing and iteration give events in log order (``seq``).
+    """
+
+    _events: tuple[Event, ...] = ()
+    sources: tuple[Source, ...] = ()
+    releases: tuple[Release, ...] = ()
+
+    @property
+    def head(self) -> str:
+        """The hash of the last event (:data:`GENESIS` for an empty log)."""
+        if not self._events:
+            return GENESIS
+        return self._events[-1].hash or GENESIS
+
+    def __len__(self) -> int:
+        return len(self._events)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._events[index]
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._events)
+
+    def __repr__(self) -> str:
+        return f"<EventLog of {len(self)} events, head {self.head[:12]}>"
+
+    def append(self, *events: Event, release: str | None = None) -> EventLog:
+        """Return a new log with ``events`` added; this log is unchanged.
+
+        Each event gets its ``seq``, ``prev_hash`` and ``hash``; ``release`` (when given)
+        stamps the release that records it. Ids must be new, and references
+        (``supersedes``, retractions, conflicts) must name events already in the log or
+        earlier in the same call.
+        """
+        known = {e.id for e in self._events}
+        out = list(self._events)
+        prev = self.head
+        for event in events:
+            if event.id in known:
+                raise EventError(
+                    f"event id {event.id!r} is already in the log; ids are never reused — "
+                    "to correct an event, append a new one with supersedes=[old id]",
+                    event.id,
+                )
+            for ref in _references(event):
+                if ref not in known:
+                    raise EventError(
+                        f"event {event.id!r} refers to {ref!r}, which is not in the log",
+                        event.id,
+                    )
+            stamped = attrs.evolve(
+                event,
+                seq=len(out),
+                prev_hash=prev,
+                hash=None,
+                release=event.release if release is None else release,
+            )
+            stamped = attrs.evolve(stamped, hash=chain_hash(prev, stamped))
+            prev = stamped.hash or GENESIS
+            out.append(stamped)
+            known.add(event.id)
+        return attrs.evolve(self, events=tuple(out))
+
+    def verify(self) -> None:
+        """Check the hash chain; raise :class:`~steelbond.errors.IntegrityError` at the first break.
+
+        The error names the first event whose position, link or content does not match,
+        which pinpoints an edit (content), a removal or insertion (the link), or a reordering.
+        """
+        prev = GENESIS
+        for index, event in enumerate(self._events):
+            where = f"event {event.id!r} at position {index}"
+            if event.seq != index:
+                raise IntegrityError(
+                    f"{where} carries seq {event.seq}: events were inserted, removed or reordered",
+                    index,
+                    event.id,
+                )
+            if event.prev_hash != prev:
+                raise IntegrityError(
+                    f"{where} does not link to the event before it: an event was inserted, "
+                    "removed or reordered before it",
+                    index,
+                    event.id,
+                )
+            if chain_hash(prev, event) != event.hash:
+                raise IntegrityError(
+                    f"{where} was edited: its content no longer matches its hash", index, event.id
+                )
+            prev = event.hash
+
+    def release_names(self) -> tuple[str, ...]:
+        """The releases this log knows, oldest first."""
+        return tuple(r.name for r in self.releases)
+
+    def as_of_release(self, release: str | None) -> EventLog:
+        """The log as a given release published it: its events, none added later.
+
+        ``None`` means the whole log.
+        """
+        if release is None:
+            return self
+        names = self.release_names()
+        if release not in names:
+            raise UnknownReleaseError(
+                f"unknown data release {release!r}; this log has {', '.join(names) or 'none'}",
+                release,
+            )
+        allowed = set(names[: names.index(release) + 1])
+        return attrs.evolve(
+            self,
+            events=tuple(e for e in self._events if e.release in allowed),
+            releases=tuple(r for r in self.releases if r.name in allowed),
+        )
+
+    def effective(self) -> tuple[Event, ...]:
+        """The events that stand: none superseded or retracted by another event of this log."""
+        dropped: set[str] = set()
+        for event in self._events:
+            dropped.update(event.supersedes)
+            if isinstance(event, Retraction):
+                dropped.add(event.retracts)
+        return tuple(e for e in self._events if e.id not in dropped)
+
+    def by_id(self, event_id: str) -> Event:
+        """The event with this id (superseded or not)."""
+        for event in self._events:
+            if event.id == event_id:
+                return event
+        raise EventError(f"no event with id {event_id!r} in this log", event_id)
+
+    def source(self, source_id: str) -> Source:
+        """The source record with this id."""
+        for src in self.sources:
+            if src.id == source_id:
+                return src
+        raise EventError(f"no source with id {source_id!r}; known: {[s.id for s in self.sources]}")
+
+    def conflicts(self) -> tuple[Conflict, ...]:
+        """The recorded disagreements between sources that still stand."""
+        return tuple(e for e in self.effective() if isinstance(e, Conflict))
+
+    @classmethod
+    def from_events(
+        cls,
+        events: Iterable[Event],
+        sources: Iterable[Source] = (),
+        releases: Iterable[Release] = (),
+    ) -> EventLog:
+        """A log holding already-stamped events as they are (for readers; nothing is re-hashed)."""
+        return cls(tuple(events), tuple(sources), tuple(releases))
+
+
+def _references(event: Event) -> tuple[str, ...]:
+    refs = tuple(event.supersedes)
+    if isinstance(event, Retraction):
+        refs += (event.retracts,)
+    if isinstance(event, Conflict):
+        refs += event.events
+    return refs

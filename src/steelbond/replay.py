@@ -1,0 +1,408 @@
+"""Replay: the relationship's state at any date, folded from the log's events.
+
+The rule for uncertain dates
+----------------------------
+An event counts as happened on day *d* only when it **certainly** happened by then: when
+its latest possible day is on or before *d*. "September 2012" counts from 30 September
+2012; "2012" from 31 December 2012; "before 2022" (``../2021``) from 31 December 2021; an
+undated fact never. On a day inside an event's bounds but before its latest day (the event
+*straddles* the day) the state leaves it out and lists it in :attr:`State.uncertain`, with
+the fields it would change in :attr:`State.uncertain_fields`. Nothing is guessed.
+
+Ties in date are broken by ``seq`` (log order), so replay is deterministic.
+
+One fold, three uses
+--------------------
+:func:`apply` is the one pure fold ``(state, event) -> state``, one function per kind.
+:func:`replay` runs it once over the events in date order and records the state after every
+day on which anything changes: that is the :class:`Timeline`, a list of half-open intervals
+``[valid_from, valid_to)``. :meth:`Timeline.state_at` and :meth:`Timeline.states_at` answer
+one date or many by searching that list, never by replaying again.
+
+Coverage
+--------
+A timeline covers the days from its earliest event to the release's ``coverage_end`` (the
+last day its sources speak for). Dates outside are refused with
+:class:`~steelbond.errors.OutOfCoverageError`; the system clock is never read.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .dates import PartialDate, to_day
+from .errors import OutOfCoverageError
+from .events import (
+    ArmsDeal,
+    Contribution,
+    Cooperation,
+    Designation,
+    DesignationChange,
+    Event,
+    MinisterialMeeting,
+    MissionOpened,
+    OperationJoined,
+    OperationLeft,
+    ProgrammeRevised,
+    ProgrammeSigned,
+    SummitAttended,
+)
+from .log import EventLog
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = [
+    "Basis",
+    "Meeting",
+    "Operation",
+    "Programme",
+    "State",
+    "Summit",
+    "Timeline",
+    "apply",
+    "replay",
+]
+
+
+@attrs.frozen
+class Programme:
+    """The partnership programme in force: its name, when signed, how often revised."""
+
+    name: str
+    signed: PartialDate | None
+    revisions: int = 0
+    last_revised: PartialDate | None = None
+    areas: tuple[str, ...] = ()
+
+
+@attrs.frozen
+class Operation:
+    """A NATO-led operation the partner is taking part in."""
+
+    name: str
+    since: PartialDate
+    role: str | None = None
+    place: str | None = None
+    personnel: int | None = None
+    personnel_approximate: bool = False
+
+
+@attrs.frozen
+class Summit:
+    """A NATO summit the partner attended."""
+
+    name: str
+    date: PartialDate
+    host: str
+    attended_by: str
+    level: str
+
+
+@attrs.frozen
+class Meeting:
+    """A NATO ministers' meeting the partner took part in."""
+
+    level: str
+    meeting: str
+    date: PartialDate
+    attended_by: str | None = None
+
+
+@attrs.frozen
+class Basis:
+    """The ids of the events behind each field of a :class:`State`, oldest first."""
+
+    designation: tuple[str, ...] = ()
+    programme: tuple[str, ...] = ()
+    mission_to_nato: tuple[str, ...] = ()
+    operations: tuple[str, ...] = ()
+    summits: tuple[str, ...] = ()
+    ministerials: tuple[str, ...] = ()
+    cooperation_areas: tuple[str, ...] = ()
+    trust_fund_usd: tuple[str, ...] = ()
+    arms_deals: tuple[str, ...] = ()
+
+    def add(self, field: str, event_id: str) -> Basis:
+        """A new basis with ``event_id`` added behind ``field``."""
+        current: tuple[str, ...] = getattr(self, field)
+        return attrs.evolve(self, **{field: (*current, event_id)})
+
+    def all_ids(self) -> tuple[str, ...]:
+        """Every event id behind the state, each once."""
+        return tuple(dict.fromkeys(i for f in attrs.fields(Basis) for i in getattr(self, f.name)))
+
+
+@attrs.frozen
+class State:
+    """South Korea's formal standing with NATO on one day, with the events behind it.
+
+    ``date`` is the day asked about (``None`` inside a timeline, where a state holds for an
+    interval). ``uncertain`` lists events whose date bounds straddle that day; they are not
+    counted, and ``uncertain_fields`` names what they would change.
+    """
+
+    date: _dt.date | None = None
+    release: str | None = None
+    designation: Designation = Designation.NONE
+    programme: Programme | None = None
+    mission_to_nato: bool = False
+    operations: tuple[Operation, ...] = ()
+    summits: tuple[Summit, ...] = ()
+    ministerials: tuple[Meeting, ...] = ()
+    cooperation_areas: tuple[str, ...] = ()
+    dialogue_since: PartialDate | None = None
+    trust_fund_usd: float = 0.0
+    arms_deals: int = 0
+    uncertain: tuple[str, ...] = ()
+    uncertain_fields: tuple[str, ...] = ()
+    basis: Basis = Basis()
+
+    def __str__(self) -> str:
+        b = self.basis
+        prog = self.programme
+        lines = [
+            f"South Korea and NATO on {self.date or 'the interval'}"
+            f" (data release {self.release or 'unreleased'})",
+            _line("designation", self.designation.value.replace("_", " "), b.designation),
+            _line(
+                "programme",
+                f"{prog.name}, signed {prog.signed or 'date unknown'}, {prog.revisions} revision(s)"
+                if prog
+                else "none",
+                b.programme,
+            ),
+            _line("mission to NATO", "yes" if self.mission_to_nato else "no", b.mission_to_nato),
+            _line("operations", ", ".join(o.name for o in self.operations) or "none", b.operations),
+            _line(
+                "summits",
+                ", ".join(f"{s.name} ({s.date})" for s in self.summits) or "none",
+                b.summits,
+            ),
+            _line("ministerials", str(len(self.ministerials)), b.ministerials),
+            _line(
+                "cooperation",
+                ", ".join(self.cooperation_areas) or "none",
+                b.cooperation_areas,
+            ),
+            _line("dialogue since", str(self.dialogue_since or "none"), b.cooperation_areas[:1]),
+            _line("trust funds (USD)", f"{self.trust_fund_usd:,.0f}", b.trust_fund_usd),
+            _line("arms deals", str(self.arms_deals), b.arms_deals),
+        ]
+        if self.uncertain:
+            lines.append(_line("uncertain", ", ".join(self.uncertain_fields), self.uncertain))
+        return "\n".join(lines)
+
+
+def _line(label: str, value: str, ids: Sequence[str]) -> str:
+    shown = ", ".join(ids[:4]) + (f", +{len(ids) - 4} more" if len(ids) > 4 else "")
+    return f"  {label:<18} {value}" + (f"  [{shown}]" if ids else "")
+
+
+# --- the fold: one pure function per kind that changes the state -------------------------
+
+
+def _designation(s: State, e: DesignationChange) -> State:
+    return attrs.evolve(
+        s, designation=e.designation, basis=attrs.evolve(s.basis, designation=(e.id,))
+    )
+
+
+def _programme_signed(s: State, e: ProgrammeSigned) -> State:
+    return attrs.evolve(
+        s,
+        programme=Programme(name=e.programme, signed=e.date, areas=e.areas),
+        basis=attrs.evolve(s.basis, programme=(e.id,)),
+    )
+
+
+def _programme_revised(s: State, e: ProgrammeRevised) -> State:
+    prog = s.programme
+    if prog is None or prog.name != e.programme:
+        # A revision known before its signing: the programme exists, its signing date not yet.
+        prog = Programme(name=e.programme, signed=None)
+    prog = attrs.evolve(prog, revisions=prog.revisions + 1, last_revised=e.date)
+    return attrs.evolve(s, programme=prog, basis=s.basis.add("programme", e.id))
+
+
+def _mission(s: State, e: MissionOpened) -> State:
+    return attrs.evolve(s, mission_to_nato=True, basis=s.basis.add("mission_to_nato", e.id))
+
+
+def _joined(s: State, e: OperationJoined) -> State:
+    op = Operation(
+        name=e.operation,
+        since=e.date,
+        role=e.role,
+        place=e.place,
+        personnel=e.personnel,
+        personnel_approximate=e.personnel_approximate,
+    )
+    ops = (*tuple(o for o in s.operations if o.name != e.operation), op)
+    return attrs.evolve(s, operations=ops, basis=s.basis.add("operations", e.id))
+
+
+def _left(s: State, e: OperationLeft) -> State:
+    ops = tuple(o for o in s.operations if o.name != e.operation)
+    return attrs.evolve(s, operations=ops, basis=s.basis.add("operations", e.id))
+
+
+def _summit(s: State, e: SummitAttended) -> State:
+    summit = Summit(
+        name=e.summit, date=e.date, host=e.host, attended_by=e.attended_by, level=e.level
+    )
+    return attrs.evolve(s, summits=(*s.summits, summit), basis=s.basis.add("summits", e.id))
+
+
+def _ministerial(s: State, e: MinisterialMeeting) -> State:
+    meeting = Meeting(level=e.level, meeting=e.meeting, date=e.date, attended_by=e.attended_by)
+    return attrs.evolve(
+        s, ministerials=(*s.ministerials, meeting), basis=s.basis.add("ministerials", e.id)
+    )
+
+
+def _cooperation(s: State, e: Cooperation) -> State:
+    areas = s.cooperation_areas if e.area in s.cooperation_areas else (*s.cooperation_areas, e.area)
+    since = s.dialogue_since
+    if e.area == "political_dialogue" and since is None:
+        since = e.date
+    return attrs.evolve(
+        s,
+        cooperation_areas=areas,
+        dialogue_since=since,
+        basis=s.basis.add("cooperation_areas", e.id),
+    )
+
+
+def _contribution(s: State, e: Contribution) -> State:
+    return attrs.evolve(
+        s,
+        trust_fund_usd=s.trust_fund_usd + (e.amount_usd or 0.0),
+        basis=s.basis.add("trust_fund_usd", e.id),
+    )
+
+
+def _arms_deal(s: State, e: ArmsDeal) -> State:
+    return attrs.evolve(s, arms_deals=s.arms_deals + 1, basis=s.basis.add("arms_deals", e.id))
+
+
+FOLDS: dict[type[Event], Callable[[State, Any], State]] = {
+    DesignationChange: _designation,
+    ProgrammeSigned: _programme_signed,
+    ProgrammeRevised: _programme_revised,
+    MissionOpened: _mission,
+    OperationJoined: _joined,
+    OperationLeft: _left,
+    SummitAttended: _summit,
+    MinisterialMeeting: _ministerial,
+    Cooperation: _cooperation,
+    Contribution: _contribution,
+    ArmsDeal: _arms_deal,
+}
+"""The fold's functions by event class; a kind not listed does not change the state."""
+
+
+def apply(state: State, event: Event) -> State:
+    """The fold: the state after ``event`` (the state itself when the kind changes nothing)."""
+    fold = FOLDS.get(type(event))
+    return state if fold is None else fold(state, event)
+
+
+# --- the timeline ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Timeline:
+    """The state as half-open intervals ``[starts[i], starts[i+1])``; the last runs to
+    ``coverage_end`` inclusive."""
+
+    starts: tuple[_dt.date, ...]
+    states: tuple[State, ...]
+    coverage_start: _dt.date
+    coverage_end: _dt.date
+    release: str | None
+
+    def _check(self, day: _dt.date) -> None:
+        if not self.coverage_start <= day <= self.coverage_end:
+            raise OutOfCoverageError(
+                f"{day} is outside the days this log's sources cover "
+                f"({self.coverage_start} to {self.coverage_end}"
+                f"{', release ' + self.release if self.release else ''}); "
+                "steelbond does not extrapolate",
+                day,
+            )
+
+    def state_at(self, day: object) -> State:
+        """The state on ``day`` (a date or an ISO string)."""
+        d = to_day(day)
+        self._check(d)
+        index = bisect.bisect_right(self.starts, d) - 1
+        return attrs.evolve(self.states[index], date=d)
+
+    def valid_to(self) -> tuple[_dt.date, ...]:
+        """The exclusive end of each interval (the day after coverage for the last)."""
+        return (*self.starts[1:], self.coverage_end + _dt.timedelta(days=1))
+
+    def to_arrow(self) -> pa.Table:
+        """The timeline as an Arrow table, one row per interval (see :mod:`steelbond.tables`)."""
+        from .tables import timeline_table
+
+        return timeline_table(self)
+
+    def states_at(self, days: Iterable[object]) -> pa.Table:
+        """Many dates in one vectorised pass: one row per date, in the order given."""
+        from .tables import states_table
+
+        return states_table(self, days)
+
+
+def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
+    bounds = [e.date.earliest or e.date.latest for e in log]
+    known = [b for b in bounds if b is not None]
+    if not known or not log.releases:
+        raise OutOfCoverageError(
+            "this log has no dated events or no release, so it covers no days", None
+        )
+    return min(known), to_day(log.releases[-1].coverage_end)
+
+
+def replay(log: EventLog, release: str | None = None) -> Timeline:
+    """Fold the log (as of ``release``) into its full timeline, once."""
+    view = log.as_of_release(release)
+    start, end = _coverage(view)
+    folding = sorted(
+        (e for e in view.effective() if type(e) in FOLDS),
+        key=lambda e: (e.date.latest or _dt.date.max, e.seq or 0),
+    )
+    points = {start}
+    for e in folding:
+        for bound in (e.date.earliest, e.date.latest):
+            if bound is not None and start < bound <= end:
+                points.add(bound)
+    # An event's uncertainty ends on its latest day; it starts on its earliest day.
+    by_start = sorted(folding, key=lambda e: e.date.earliest or _dt.date.min)
+    name = view.releases[-1].name
+    state = State(release=name)
+    starts: list[_dt.date] = []
+    states: list[State] = []
+    applied = 0
+    for point in sorted(points):
+        while applied < len(folding) and folding[applied].date.certainly_by(point):
+            state = apply(state, folding[applied])
+            applied += 1
+        pending = [e for e in by_start if e.date.straddles(point)]
+        snapshot = attrs.evolve(
+            state,
+            uncertain=tuple(e.id for e in pending),
+            uncertain_fields=tuple(sorted({type(e).changes_state or "" for e in pending})),
+        )
+        if states and attrs.evolve(snapshot, date=None) == states[-1]:
+            continue
+        starts.append(point)
+        states.append(snapshot)
+    return Timeline(tuple(starts), tuple(states), start, end, name)

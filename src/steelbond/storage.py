@@ -1,0 +1,247 @@
+"""Logs on disk: the one place that knows Arrow and Parquet.
+
+The Arrow schema is derived from the event classes, so it cannot drift from them: one
+column per envelope field and one per kind field (null where a row's kind lacks the field).
+Sources and releases travel in the file's metadata, so one Parquet file is a whole log.
+
+Writes are atomic: the new log goes to a temporary file in the same folder, is fsynced and
+renamed over the old one, so a reader (or a crash) sees the old file or the new one, never
+half of one. :class:`LogFile` adds optimistic concurrency for a user's own log.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+import types
+import typing
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from .converter import converter, structure, structure_event, unstructure_event
+from .dates import PartialDate
+from .errors import ConflictError, SteelbondError, StorageError
+from .events import KINDS, Citation, Event, Release, Source
+from .log import EventLog
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+__all__ = ["LogFile", "arrow_schema", "log_from_table", "log_to_table", "read_log", "write_log"]
+
+_META_SOURCES = b"steelbond.sources"
+_META_RELEASES = b"steelbond.releases"
+
+
+def _arrow_type(tp: Any) -> pa.DataType:
+    import enum
+
+    import pyarrow as pa
+
+    origin = typing.get_origin(tp)
+    if origin in (types.UnionType, typing.Union):
+        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
+        return _arrow_type(inner)
+    if origin is tuple:
+        return pa.list_(_arrow_type(typing.get_args(tp)[0]))
+    if tp is PartialDate:
+        return pa.struct(
+            [
+                ("text", pa.string()),
+                ("precision", pa.string()),
+                ("earliest", pa.date32()),
+                ("latest", pa.date32()),
+            ]
+        )
+    if tp is Citation:
+        return pa.struct([(f.name, pa.string()) for f in attrs.fields(Citation)])
+    if isinstance(tp, type) and issubclass(tp, enum.Enum):
+        return pa.string()
+    simple = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
+    if tp in simple:
+        return simple[tp]
+    raise TypeError(f"no Arrow type for {tp!r}")  # pragma: no cover - a new field type
+
+
+@cache
+def arrow_schema() -> pa.Schema:
+    """The schema of every stored log: ``kind``, the envelope, then each kind's fields.
+
+    A field name shared by several kinds has one column, so it must have one type.
+    """
+    import pyarrow as pa
+
+    fields: dict[str, pa.DataType] = {"kind": pa.string()}
+    for cls in (Event, *KINDS.values()):
+        for name, tp in typing.get_type_hints(cls).items():
+            if typing.get_origin(tp) is typing.ClassVar:
+                continue
+            arrow = _arrow_type(tp)
+            if fields.setdefault(name, arrow) != arrow:
+                raise TypeError(f"field {name!r} has two types across kinds")  # pragma: no cover
+    return pa.schema([pa.field(n, t) for n, t in fields.items()])
+
+
+def log_to_table(log: EventLog) -> pa.Table:
+    """The log as one Arrow table, sources and releases in its schema metadata."""
+    import pyarrow as pa
+
+    schema = arrow_schema().with_metadata(
+        {
+            _META_SOURCES: json.dumps(converter.unstructure(log.sources), ensure_ascii=False),
+            _META_RELEASES: json.dumps(converter.unstructure(log.releases), ensure_ascii=False),
+        }
+    )
+    return pa.Table.from_pylist([unstructure_event(e) for e in log], schema=schema)
+
+
+def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
+    """Rebuild the typed log from an Arrow table written by :func:`log_to_table`."""
+    meta = table.schema.metadata or {}
+    missing = [n for n in arrow_schema().names if n not in table.schema.names]
+    if missing or _META_SOURCES not in meta or _META_RELEASES not in meta:
+        raise StorageError(
+            f"{origin} is not a steelbond log: missing columns {missing} or its metadata", origin
+        )
+    try:
+        sources = tuple(structure(s, Source) for s in json.loads(meta[_META_SOURCES]))
+        releases = tuple(structure(r, Release) for r in json.loads(meta[_META_RELEASES]))
+        events = []
+        seen: set[str] = set()
+        for index, row in enumerate(table.to_pylist()):
+            event = structure_event(row, strict_fields=False)
+            if event.id in seen:
+                raise StorageError(f"{origin}: row {index} repeats event id {event.id!r}", origin)
+            seen.add(event.id)
+            events.append(event)
+    except StorageError:
+        raise
+    except (SteelbondError, ValueError, TypeError, KeyError) as exc:
+        raise StorageError(f"{origin}: {exc}", origin) from None
+    return EventLog.from_events(events, sources, releases)
+
+
+def read_log(path: str | os.PathLike[str]) -> EventLog:
+    """Read a log stored as Parquet; any damage raises :class:`~steelbond.errors.StorageError`.
+
+    Nothing is returned from a file that cannot be read whole.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    try:
+        table = pq.read_table(p)
+    except FileNotFoundError:
+        raise StorageError(f"no log file at {p}", str(p)) from None
+    except (OSError, pa.ArrowException) as exc:
+        raise StorageError(f"cannot read log file {p}: {exc}", str(p)) from None
+    return log_from_table(table, str(p))
+
+
+def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
+    """Write the log to ``path`` atomically (temporary file, fsync, rename).
+
+    The same log always gives the same bytes, so released files can be rebuilt exactly.
+    """
+    import pyarrow.parquet as pq
+
+    p = Path(path)
+    table = log_to_table(log)
+    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            pq.write_table(table, fh, compression="zstd")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    dir_fd = os.open(p.parent, os.O_RDONLY)
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)
+
+
+@contextlib.contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    lock_path = path.with_name(path.name + ".lock")
+    with lock_path.open("a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@attrs.frozen
+class LogFile:
+    """A user's own log in one Parquet file, appended atomically and safely by many processes.
+
+    >>> import steelbond, tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.parquet"
+    >>> log = steelbond.LogFile(path).append(steelbond.testing.sample_event("mine-1"))
+    >>> len(steelbond.read_log(path))
+    1
+    """
+
+    path: Path = attrs.field(converter=Path)
+
+    def read(self) -> EventLog:
+        """The stored log (an empty log when the file does not exist yet)."""
+        if not self.path.exists():
+            return EventLog()
+        return read_log(self.path)
+
+    def append(
+        self,
+        *events: Event,
+        expected_head: str | None = None,
+        release: str | None = None,
+        sources: tuple[Source, ...] = (),
+    ) -> EventLog:
+        """Append ``events`` and return the new log; all or nothing.
+
+        With ``expected_head`` (the :attr:`EventLog.head` the caller last saw), the append
+        is refused with :class:`~steelbond.errors.ConflictError` if another writer got
+        there first, and nothing is written. New ``sources`` are added to the log's sources.
+        """
+        _refuse_bundled(self.path)
+        with _locked(self.path):
+            current = self.read()
+            if expected_head is not None and expected_head != current.head:
+                raise ConflictError(
+                    f"{self.path} has moved on: its head is {current.head[:12]}, not the "
+                    f"expected {expected_head[:12]}; read it again and retry",
+                    expected_head,
+                    current.head,
+                )
+            known = {s.id for s in current.sources}
+            current = attrs.evolve(
+                current, sources=current.sources + tuple(s for s in sources if s.id not in known)
+            )
+            new = current.append(*events, release=release)
+            write_log(new, self.path)
+            return new
+
+
+def _refuse_bundled(path: Path) -> None:
+    from .bundled import bundled_path
+
+    with contextlib.suppress(StorageError):
+        if path.resolve() == bundled_path().resolve():
+            raise StorageError(
+                f"{path} is steelbond's bundled data, which is read-only; write your own "
+                "events to a file of your own",
+                str(path),
+            )

@@ -1,0 +1,179 @@
+"""Arrow tables of states: the timeline as intervals, and many dates at once.
+
+``states_at`` is one vectorised pass: the dates become one int32 array of days, NumPy's
+``searchsorted`` finds each date's interval in the timeline, and Arrow's ``take`` gathers
+the rows. No date is replayed on its own.
+
+Columns (the same in :func:`timeline_table`, :func:`states_table` and the SQL view
+``timeline``):
+
+========================  ==========================================================
+``valid_from``            first day of the interval (inclusive)
+``valid_to``              day after the interval's last day (exclusive)
+``release``               data release the state comes from
+``designation``           :class:`~steelbond.Designation` value (``none``, ...)
+``programme``             name of the partnership programme in force, or null
+``programme_signed``      its signing date as the source gives it (partial date text)
+``programme_revisions``   how often it was revised by then
+``mission_to_nato``       whether South Korea had a diplomatic mission to NATO
+``operations``            NATO-led operations it was taking part in
+``summits``               summits attended by then, oldest first ("Madrid 2022-06-29/...")
+``summit_count``          how many
+``ministerial_count``     NATO ministers' meetings attended by then
+``cooperation_areas``     practical cooperation areas begun by then
+``dialogue_since``        start of political dialogue (partial date text), or null
+``trust_fund_usd``        trust-fund money with a stated amount, summed
+``arms_deals``            arms-trade events with NATO members by then
+``uncertain``             ids of events whose date bounds straddle the day
+``uncertain_fields``      the state fields those events would change
+``event_ids``             ids of the events behind the state
+========================  ==========================================================
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from .dates import to_day
+from .errors import DateError, OutOfCoverageError
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from .replay import State, Timeline
+
+__all__ = ["states_table", "timeline_table"]
+
+_EPOCH = _dt.date(1970, 1, 1)
+
+
+def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
+    cols: dict[str, list[Any]] = {
+        "release": [],
+        "designation": [],
+        "programme": [],
+        "programme_signed": [],
+        "programme_revisions": [],
+        "mission_to_nato": [],
+        "operations": [],
+        "summits": [],
+        "summit_count": [],
+        "ministerial_count": [],
+        "cooperation_areas": [],
+        "dialogue_since": [],
+        "trust_fund_usd": [],
+        "arms_deals": [],
+        "uncertain": [],
+        "uncertain_fields": [],
+        "event_ids": [],
+    }
+    for s in states:
+        prog = s.programme
+        cols["release"].append(s.release)
+        cols["designation"].append(s.designation.value)
+        cols["programme"].append(prog.name if prog else None)
+        cols["programme_signed"].append(str(prog.signed) if prog and prog.signed else None)
+        cols["programme_revisions"].append(prog.revisions if prog else 0)
+        cols["mission_to_nato"].append(s.mission_to_nato)
+        cols["operations"].append([o.name for o in s.operations])
+        cols["summits"].append([f"{m.name} {m.date}" for m in s.summits])
+        cols["summit_count"].append(len(s.summits))
+        cols["ministerial_count"].append(len(s.ministerials))
+        cols["cooperation_areas"].append(list(s.cooperation_areas))
+        cols["dialogue_since"].append(str(s.dialogue_since) if s.dialogue_since else None)
+        cols["trust_fund_usd"].append(s.trust_fund_usd)
+        cols["arms_deals"].append(s.arms_deals)
+        cols["uncertain"].append(list(s.uncertain))
+        cols["uncertain_fields"].append(list(s.uncertain_fields))
+        cols["event_ids"].append(list(s.basis.all_ids()))
+    return cols
+
+
+def _schema() -> pa.Schema:
+    import pyarrow as pa
+
+    strings = pa.list_(pa.string())
+    return pa.schema(
+        [
+            ("valid_from", pa.date32()),
+            ("valid_to", pa.date32()),
+            ("release", pa.string()),
+            ("designation", pa.string()),
+            ("programme", pa.string()),
+            ("programme_signed", pa.string()),
+            ("programme_revisions", pa.int64()),
+            ("mission_to_nato", pa.bool_()),
+            ("operations", strings),
+            ("summits", strings),
+            ("summit_count", pa.int64()),
+            ("ministerial_count", pa.int64()),
+            ("cooperation_areas", strings),
+            ("dialogue_since", pa.string()),
+            ("trust_fund_usd", pa.float64()),
+            ("arms_deals", pa.int64()),
+            ("uncertain", strings),
+            ("uncertain_fields", strings),
+            ("event_ids", strings),
+        ]
+    )
+
+
+def timeline_table(timeline: Timeline) -> pa.Table:
+    """One row per interval of the timeline."""
+    import pyarrow as pa
+
+    cols: dict[str, list[Any]] = {
+        "valid_from": list(timeline.starts),
+        "valid_to": list(timeline.valid_to()),
+    }
+    cols.update(_columns(timeline.states))
+    return pa.Table.from_pydict(cols, schema=_schema())
+
+
+def _days(days: Iterable[object]) -> Any:
+    """The query dates as a NumPy int32 array of days since 1970-01-01."""
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(days, pa.ChunkedArray):
+        days = days.combine_chunks()
+    if isinstance(days, pa.Array):
+        if not pa.types.is_date32(days.type):
+            raise DateError(
+                f"an Arrow array of dates must have type date32, not {days.type}", days.type
+            )
+        if days.null_count:
+            raise DateError("the dates contain nulls; drop or fill them first", None)
+        return days.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int32)
+    if isinstance(days, np.ndarray) and days.dtype.kind == "M":
+        if np.isnat(days).any():
+            raise DateError("the dates contain NaT; drop or fill them first", None)
+        return days.astype("datetime64[D]").astype(np.int64).astype(np.int32)
+    if isinstance(days, str | bytes):
+        raise DateError(f"states_at takes many dates, not one string {days!r}", days)
+    return np.fromiter(((to_day(d) - _EPOCH).days for d in days), dtype=np.int32)
+
+
+def states_table(timeline: Timeline, days: Iterable[object]) -> pa.Table:
+    """One row per date, in the order given: the date, then the timeline's columns."""
+    import numpy as np
+    import pyarrow as pa
+
+    wanted = _days(days)
+    starts = np.array([(d - _EPOCH).days for d in timeline.starts], dtype=np.int32)
+    lo = (timeline.coverage_start - _EPOCH).days
+    hi = (timeline.coverage_end - _EPOCH).days
+    outside = (wanted < lo) | (wanted > hi)
+    if outside.any():
+        first = _EPOCH + _dt.timedelta(days=int(wanted[outside][0]))
+        raise OutOfCoverageError(
+            f"{int(outside.sum())} date(s) are outside the days this log's sources cover "
+            f"({timeline.coverage_start} to {timeline.coverage_end}), the first {first}; "
+            "steelbond does not extrapolate",
+            first,
+        )
+    index = np.searchsorted(starts, wanted, side="right") - 1
+    table = timeline_table(timeline).take(pa.array(index))
+    return table.add_column(0, "date", pa.array(wanted, pa.int32()).cast(pa.date32()))

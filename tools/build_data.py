@@ -1,0 +1,27 @@
+"""Build data/events.parquet from the ledger, deterministically (run from the repo root).
+
+python tools/build_data.py          # write data/events.parquet
+python tools/build_data.py --check  # fail if data/events.parquet is not what the ledger gives
+"""
+
+import sys
+import tempfile
+from pathlib import Path
+
+from steelbond.ledger import read_ledger
+from steelbond.storage import write_log
+
+TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
+
+if __name__ == "__main__":
+    log = read_ledger()
+    log.verify()
+    if "--check" in sys.argv:
+        with tempfile.TemporaryDirectory() as tmp:
+            fresh = Path(tmp) / "events.parquet"
+            write_log(log, fresh)
+            same = TARGET.is_file() and fresh.read_bytes() == TARGET.read_bytes()
+        print("data/events.parquet matches the ledger" if same else "data/events.parquet is stale")
+        sys.exit(0 if same else 1)
+    write_log(log, TARGET)
+    print(f"wrote {TARGET} ({len(log)} events, head {log.head[:12]})")

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: makes .venv, installs steelbond with its test and
+# docs extras, then runs lint, types, the tests (doctests included) and the docs build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test,docs]'
+.venv/bin/ruff check src tests tools
+.venv/bin/ruff format --check src tests tools
+.venv/bin/mypy
+.venv/bin/python tools/build_data.py --check
+.venv/bin/python -m pytest -q
+.venv/bin/python -m sphinx -n -W --keep-going -b html docs docs/_build/html -q
+.venv/bin/python -m sphinx -n -W --keep-going -b doctest docs docs/_build/doctest -q
