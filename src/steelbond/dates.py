@@ -40,8 +40,8 @@ from .errors import DateError
 __all__ = ["PartialDate", "Precision", "parse_date", "to_day"]
 
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
-_POINT = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-(spring|summer|autumn|winter))?$")
-_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-(spring|summer|autumn|winter))?", re.ASCII)
+_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 MIN_YEAR = 1000
 MAX_YEAR = 9999
 
@@ -127,7 +127,7 @@ def _check_year(year: int, text: object) -> None:
 
 
 def _point(part: str, whole: str) -> tuple[Precision, _dt.date, _dt.date]:
-    m = _POINT.match(part)
+    m = _POINT.fullmatch(part)
     if m is None:
         raise DateError(
             f"cannot read date {whole!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-season "
@@ -228,7 +228,7 @@ def to_day(value: object) -> _dt.date:
         _check_year(value.year, value)
         return value
     if isinstance(value, str):
-        m = _DAY.match(value)
+        m = _DAY.fullmatch(value)
         if m is None:
             raise DateError(
                 f"cannot read day {value!r}: expected an ISO date YYYY-MM-DD such as '2015-06-30'",

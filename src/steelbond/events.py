@@ -104,7 +104,10 @@ class Event:
 
     ``seq``, ``prev_hash`` and ``hash`` are set by :meth:`steelbond.EventLog.append`;
     ``release`` names the data release that recorded the event (the second kind of time,
-    beside ``date``).
+    beside ``date``). ``supersedes`` names events this one corrects (replay then ignores
+    them). ``same_as`` names an earlier event that reports the same fact, from another
+    source or at another precision: replay counts the fact once, from the first day any of
+    its reports makes it certain, with every report's id behind it.
     """
 
     kind: ClassVar[str] = ""
@@ -118,6 +121,7 @@ class Event:
     partner: str = "KOR"
     release: str = ""
     supersedes: tuple[str, ...] = ()
+    same_as: str | None = None
     seq: int | None = None
     prev_hash: str | None = None
     hash: str | None = None
@@ -160,7 +164,7 @@ class MissionOpened(Event):
     kind: ClassVar[str] = "mission_opened"
     changes_state: ClassVar[str | None] = "mission_to_nato"
     mission: str
-    city: str
+    city: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -203,8 +207,8 @@ class SummitAttended(Event):
     changes_state: ClassVar[str | None] = "summits"
     summit: str
     host: str
-    attended_by: str
     level: str
+    attended_by: str | None = None
 
 
 @attrs.frozen(kw_only=True)

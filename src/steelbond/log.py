@@ -197,6 +197,8 @@ class EventLog(Sequence[Event]):
 
 def _references(event: Event) -> tuple[str, ...]:
     refs = tuple(event.supersedes)
+    if event.same_as is not None:
+        refs += (event.same_as,)
     if isinstance(event, Retraction):
         refs += (event.retracts,)
     if isinstance(event, Conflict):

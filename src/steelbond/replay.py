@@ -100,8 +100,8 @@ class Summit:
     name: str
     date: PartialDate
     host: str
-    attended_by: str
     level: str
+    attended_by: str | None = None
 
 
 @attrs.frozen
@@ -371,37 +371,67 @@ def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
     return min(known), to_day(log.releases[-1].coverage_end)
 
 
+def _groups(events: Sequence[Event]) -> dict[str, list[Event]]:
+    """Reports of one fact (linked by ``same_as``), keyed by the first report's id."""
+    root: dict[str, str] = {}
+    groups: dict[str, list[Event]] = {}
+    for e in sorted(events, key=lambda e: e.seq or 0):
+        key = root.get(e.same_as, e.same_as) if e.same_as is not None else e.id
+        if key not in groups:  # same_as names an event superseded or retracted: stands alone
+            key = e.id
+        root[e.id] = key
+        groups.setdefault(key, []).append(e)
+    return groups
+
+
+def _representatives(groups: dict[str, list[Event]]) -> list[tuple[Event, tuple[str, ...]]]:
+    """For each fact, the report that is certain first (ties: log order), and all its ids."""
+    chosen = []
+    for members in groups.values():
+        first = min(members, key=lambda e: (e.date.latest or _dt.date.max, e.seq or 0))
+        chosen.append((first, tuple(e.id for e in members if e is not first)))
+    chosen.sort(key=lambda pair: (pair[0].date.latest or _dt.date.max, pair[0].seq or 0))
+    return chosen
+
+
 def replay(log: EventLog, release: str | None = None) -> Timeline:
     """Fold the log (as of ``release``) into its full timeline, once."""
     view = log.as_of_release(release)
     start, end = _coverage(view)
-    folding = sorted(
-        (e for e in view.effective() if type(e) in FOLDS),
-        key=lambda e: (e.date.latest or _dt.date.max, e.seq or 0),
-    )
+    groups = _groups([e for e in view.effective() if type(e) in FOLDS])
+    folding = _representatives(groups)
     points = {start}
-    for e in folding:
-        for bound in (e.date.earliest, e.date.latest):
-            if bound is not None and start < bound <= end:
-                points.add(bound)
-    # An event's uncertainty ends on its latest day; it starts on its earliest day.
-    by_start = sorted(folding, key=lambda e: e.date.earliest or _dt.date.min)
+    for members in groups.values():
+        for e in members:
+            for bound in (e.date.earliest, e.date.latest):
+                if bound is not None and start < bound <= end:
+                    points.add(bound)
     name = view.releases[-1].name
     state = State(release=name)
     starts: list[_dt.date] = []
     states: list[State] = []
     applied = 0
     for point in sorted(points):
-        while applied < len(folding) and folding[applied].date.certainly_by(point):
-            state = apply(state, folding[applied])
+        while applied < len(folding) and folding[applied][0].date.certainly_by(point):
+            event, others = folding[applied]
+            state = apply(state, event)
+            field = type(event).changes_state
+            for other in others:
+                state = attrs.evolve(state, basis=state.basis.add(field or "", other))
             applied += 1
-        pending = [e for e in by_start if e.date.straddles(point)]
+        pending = [
+            e
+            for members in groups.values()
+            if not any(m.date.certainly_by(point) for m in members)
+            for e in members
+            if e.date.straddles(point)
+        ]
         snapshot = attrs.evolve(
             state,
             uncertain=tuple(e.id for e in pending),
             uncertain_fields=tuple(sorted({type(e).changes_state or "" for e in pending})),
         )
-        if states and attrs.evolve(snapshot, date=None) == states[-1]:
+        if states and snapshot == states[-1]:
             continue
         starts.append(point)
         states.append(snapshot)
