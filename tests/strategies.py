@@ -14,9 +14,7 @@ from steelbond.events import KINDS, Citation, Designation, Event
 
 years = st.integers(min_value=1000, max_value=9998)
 days = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9998, 12, 31))
-text = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=20
-)
+text = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=0, max_size=20)
 ids = st.from_regex(r"[a-q][a-z0-9-]{0,15}", fullmatch=True)
 refs = st.from_regex(r"r-[a-z0-9]{1,8}", fullmatch=True)
 """Ids that events refer to; disjoint from ``ids`` so no event refers to itself."""

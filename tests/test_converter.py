@@ -30,9 +30,7 @@ def test_logs_of_mixed_kinds_round_trip_through_arrow(events):
     ids = {e.id for e in events}
     refs = {r for e in events for r in _references(e)} - ids
     targets = [testing.sample_event(r) for r in sorted(refs)]
-    log = EventLog(releases=(testing.sample_release(),)).append(
-        *targets, *events, release="mine-1"
-    )
+    log = EventLog(releases=(testing.sample_release(),)).append(*targets, *events, release="mine-1")
     back = log_from_table(log_to_table(log))
     assert list(back) == list(log)
     assert back.releases == log.releases
