@@ -238,10 +238,13 @@ class LogFile:
 def _refuse_bundled(path: Path) -> None:
     from .bundled import bundled_path
 
-    with contextlib.suppress(StorageError):
-        if path.resolve() == bundled_path().resolve():
-            raise StorageError(
-                f"{path} is steelbond's bundled data, which is read-only; write your own "
-                "events to a file of your own",
-                str(path),
-            )
+    try:
+        bundled = bundled_path().resolve()
+    except StorageError:  # no bundled file: nothing to protect
+        return
+    if path.resolve() == bundled:
+        raise StorageError(
+            f"{path} is steelbond's bundled data, which is read-only; write your own "
+            "events to a file of your own",
+            str(path),
+        )

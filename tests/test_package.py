@@ -1,0 +1,96 @@
+"""The package as users get it: a cheap import, a small declared API, a wheel with its data."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import steelbond
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_import_loads_neither_pyarrow_nor_duckdb():
+    heavy = "('pyarrow', 'duckdb', 'numpy', 'cattrs')"
+    code = f"import sys, steelbond; print(sorted(m for m in {heavy} if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_every_declared_name_resolves():
+    for name in steelbond.__all__:
+        assert getattr(steelbond, name) is not None
+
+
+def test_an_unknown_name_is_an_attribute_error():
+    with pytest.raises(AttributeError, match="no attribute 'stat_at'"):
+        steelbond.stat_at  # noqa: B018
+
+
+def test_py_typed_ships():
+    assert (ROOT / "src" / "steelbond" / "py.typed").is_file()
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--no-isolation",
+            "--outdir",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("steelbond-*.whl")
+    return found
+
+
+def test_the_wheel_carries_the_data_and_the_type_marker(wheel: Path):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "steelbond/data/events.parquet" in names
+    assert "steelbond/py.typed" in names
+
+
+def test_the_installed_wheel_answers_a_state_query_outside_the_source_tree(
+    wheel: Path, tmp_path: Path
+):
+    target = tmp_path / "site"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "--quiet",
+            "--target",
+            str(target),
+            str(wheel),
+        ],
+        check=True,
+    )
+    code = (
+        "import steelbond; s = steelbond.state_at('2015-06-30'); "
+        "print(steelbond.__file__); print(s.designation.value)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+    )
+    where, designation = out.stdout.split()
+    assert where.startswith(str(target))
+    assert designation == "global_partner"
