@@ -10,7 +10,7 @@ import attrs
 from hypothesis import strategies as st
 
 from steelbond.dates import PartialDate, parse_date
-from steelbond.events import KINDS, Citation, Designation, Event
+from steelbond.kinds import KINDS, Citation, Designation, Event
 
 years = st.integers(min_value=1000, max_value=9998)
 days = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9998, 12, 31))

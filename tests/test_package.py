@@ -26,6 +26,16 @@ def test_every_declared_name_resolves():
         assert getattr(steelbond, name) is not None
 
 
+def test_public_functions_are_not_shadowed_by_submodules():
+    import steelbond.api
+    import steelbond.kinds
+    import steelbond.replay
+
+    for name in ("events", "state_at", "states_at", "timeline", "conflicts", "sources"):
+        assert callable(getattr(steelbond, name)), name
+        assert not isinstance(getattr(steelbond, name), type(steelbond)), name
+
+
 def test_an_unknown_name_is_an_attribute_error():
     with pytest.raises(AttributeError, match="no attribute 'stat_at'"):
         steelbond.stat_at  # noqa: B018

@@ -34,7 +34,6 @@ _EXPORTS = {
     "Meeting": "replay",
     "Basis": "replay",
     "Timeline": "replay",
-    "replay": "replay",
     # the log and its storage
     "EventLog": "log",
     "read_log": "storage",
@@ -45,31 +44,31 @@ _EXPORTS = {
     "Precision": "dates",
     "parse_date": "dates",
     # events
-    "Designation": "events",
-    "Citation": "events",
-    "Source": "events",
-    "Release": "events",
-    "Event": "events",
-    "KINDS": "events",
-    "ArmsDeal": "events",
-    "Conflict": "events",
-    "Context": "events",
-    "Contribution": "events",
-    "Cooperation": "events",
-    "DesignationChange": "events",
-    "Incident": "events",
-    "MinisterialMeeting": "events",
-    "MissionOpened": "events",
-    "NatoMilestone": "events",
-    "OperationJoined": "events",
-    "OperationLeft": "events",
-    "ProgrammeRevised": "events",
-    "ProgrammeSigned": "events",
-    "Retraction": "events",
-    "Statement": "events",
-    "SummitAttended": "events",
-    "TradeStatistic": "events",
-    "Visit": "events",
+    "Designation": "kinds",
+    "Citation": "kinds",
+    "Source": "kinds",
+    "Release": "kinds",
+    "Event": "kinds",
+    "KINDS": "kinds",
+    "ArmsDeal": "kinds",
+    "Conflict": "kinds",
+    "Context": "kinds",
+    "Contribution": "kinds",
+    "Cooperation": "kinds",
+    "DesignationChange": "kinds",
+    "Incident": "kinds",
+    "MinisterialMeeting": "kinds",
+    "MissionOpened": "kinds",
+    "NatoMilestone": "kinds",
+    "OperationJoined": "kinds",
+    "OperationLeft": "kinds",
+    "ProgrammeRevised": "kinds",
+    "ProgrammeSigned": "kinds",
+    "Retraction": "kinds",
+    "Statement": "kinds",
+    "SummitAttended": "kinds",
+    "TradeStatistic": "kinds",
+    "Visit": "kinds",
     # errors
     "SteelbondError": "errors",
     "DateError": "errors",
@@ -81,7 +80,7 @@ _EXPORTS = {
     "ConflictError": "errors",
     "StorageError": "errors",
 }
-_SUBMODULES = {"testing", "errors", "dates"}
+_SUBMODULES = {"testing", "errors", "dates", "kinds", "replay"}
 
 __all__ = [
     "KINDS",
@@ -137,7 +136,6 @@ __all__ = [
     "events",
     "parse_date",
     "read_log",
-    "replay",
     "sources",
     "state_at",
     "states_at",
@@ -163,6 +161,8 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from . import dates as dates
     from . import errors as errors
+    from . import kinds as kinds
+    from . import replay as replay
     from . import testing as testing
     from .api import EventCollection, conflicts, events, sources, state_at, states_at, timeline
     from .bundled import bundled_log, data_version
@@ -178,7 +178,7 @@ if TYPE_CHECKING:
         StorageError,
         UnknownReleaseError,
     )
-    from .events import (
+    from .kinds import (
         KINDS,
         ArmsDeal,
         Citation,
@@ -206,5 +206,5 @@ if TYPE_CHECKING:
         Visit,
     )
     from .log import EventLog
-    from .replay import Basis, Meeting, Operation, Programme, State, Summit, Timeline, replay
+    from .replay import Basis, Meeting, Operation, Programme, State, Summit, Timeline
     from .storage import LogFile, read_log, write_log

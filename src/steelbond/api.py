@@ -16,7 +16,7 @@ import attrs
 from .bundled import bundled_log
 from .dates import to_day
 from .errors import EventError
-from .events import KINDS, Conflict, Context, Event, Source
+from .kinds import KINDS, Conflict, Context, Event, Source
 from .log import EventLog
 from .replay import State, Timeline, replay
 
@@ -114,7 +114,7 @@ def events(
 ) -> EventCollection:
     """The typed events, oldest first (by latest possible day, then log order).
 
-    ``kind`` is one kind name or several (see :data:`steelbond.events.KINDS`). ``since`` and
+    ``kind`` is one kind name or several (see ``steelbond.KINDS``). ``since`` and
     ``until`` (dates, inclusive) keep the events whose date bounds overlap that window;
     undated bounds count as open. Superseded and retracted events are left out unless
     ``include_superseded``.

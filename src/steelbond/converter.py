@@ -20,7 +20,7 @@ from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
 from .dates import PartialDate, Precision, parse_date
 from .errors import EventError
-from .events import KINDS, SCHEMA_VERSION, Event
+from .kinds import KINDS, SCHEMA_VERSION, Event
 
 __all__ = ["canonical_bytes", "converter", "structure_event", "unstructure_event"]
 

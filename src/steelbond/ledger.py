@@ -1,8 +1,8 @@
 """The human-edited ledger: TOML files in the repository that the Parquet data is built from.
 
 Parquet does not diff in review, so people write events in ``ledger/`` (its README gives the
-format) and :func:`read_ledger` turns them into an :class:`~steelbond.EventLog`, in a fixed
-order, so the same ledger always gives the same log and the same hashes. :func:`check_ledger`
+format) and ``read_ledger`` turns them into an :class:`~steelbond.EventLog`, in a fixed
+order, so the same ledger always gives the same log and the same hashes. ``check_ledger``
 checks every citation against the source documents.
 """
 
@@ -18,7 +18,7 @@ import attrs
 
 from .converter import structure, structure_event
 from .errors import EventError, LedgerError, SteelbondError
-from .events import Release, Source
+from .kinds import Release, Source
 from .log import EventLog
 
 __all__ = ["check_ledger", "default_ledger_dir", "default_seeds_dir", "normalise", "read_ledger"]

@@ -1,11 +1,11 @@
 """The event log: an immutable, append-only, hash-chained sequence of typed events.
 
-:class:`EventLog` is a value. :meth:`EventLog.append` returns a new log and leaves the old one
+:class:`EventLog` is a value. :meth:`steelbond.EventLog.append` returns a new log and leaves the old one
 as it was; there is no update and no delete. A correction is a new event whose
-``supersedes`` names the old one, a withdrawal is a :class:`~steelbond.events.Retraction`:
+``supersedes`` names the old one, a withdrawal is a :class:`~steelbond.kinds.Retraction`:
 replay honours both, and the old event stays in the log for anyone reproducing an old
 release. Each event's ``hash`` is SHA-256 over its predecessor's hash and its own canonical
-encoding, so :meth:`EventLog.verify` finds any edited, reordered, inserted or removed event.
+encoding, so :meth:`steelbond.EventLog.verify` finds any edited, reordered, inserted or removed event.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import attrs
 
 from .converter import canonical_bytes
 from .errors import EventError, IntegrityError, UnknownReleaseError
-from .events import Conflict, Event, Release, Retraction, Source
+from .kinds import Conflict, Event, Release, Retraction, Source
 
 __all__ = ["GENESIS", "EventLog", "chain_hash"]
 
@@ -47,7 +47,7 @@ class EventLog(Sequence[Event]):
 
     @property
     def head(self) -> str:
-        """The hash of the last event (:data:`GENESIS` for an empty log)."""
+        """The hash of the last event (``GENESIS`` for an empty log)."""
         if not self._events:
             return GENESIS
         return self._events[-1].hash or GENESIS

@@ -6,17 +6,17 @@ An event counts as happened on day *d* only when it **certainly** happened by th
 its latest possible day is on or before *d*. "September 2012" counts from 30 September
 2012; "2012" from 31 December 2012; "before 2022" (``../2021``) from 31 December 2021; an
 undated fact never. On a day inside an event's bounds but before its latest day (the event
-*straddles* the day) the state leaves it out and lists it in :attr:`State.uncertain`, with
-the fields it would change in :attr:`State.uncertain_fields`. Nothing is guessed.
+*straddles* the day) the state leaves it out and lists it in ``State.uncertain``, with
+the fields it would change in ``State.uncertain_fields``. Nothing is guessed.
 
 Ties in date are broken by ``seq`` (log order), so replay is deterministic.
 
 One fold, three uses
 --------------------
-:func:`apply` is the one pure fold ``(state, event) -> state``, one function per kind.
+``apply`` is the one pure fold ``(state, event) -> state``, one function per kind.
 :func:`replay` runs it once over the events in date order and records the state after every
 day on which anything changes: that is the :class:`Timeline`, a list of half-open intervals
-``[valid_from, valid_to)``. :meth:`Timeline.state_at` and :meth:`Timeline.states_at` answer
+``[valid_from, valid_to)``. :meth:`steelbond.Timeline.state_at` and :meth:`steelbond.Timeline.states_at` answer
 one date or many by searching that list, never by replaying again.
 
 Coverage
@@ -37,7 +37,7 @@ import attrs
 
 from .dates import PartialDate, to_day
 from .errors import OutOfCoverageError
-from .events import (
+from .kinds import (
     ArmsDeal,
     Contribution,
     Cooperation,

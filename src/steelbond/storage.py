@@ -28,7 +28,7 @@ import attrs
 from .converter import converter, structure, structure_event, unstructure_event
 from .dates import PartialDate
 from .errors import ConflictError, SteelbondError, StorageError
-from .events import KINDS, Citation, Event, Release, Source
+from .kinds import KINDS, Citation, Event, Release, Source
 from .log import EventLog
 
 if TYPE_CHECKING:

@@ -4,14 +4,14 @@
 ``searchsorted`` finds each date's interval in the timeline, and Arrow's ``take`` gathers
 the rows. No date is replayed on its own.
 
-Columns (the same in :func:`timeline_table`, :func:`states_table` and the SQL view
+Columns (the same in ``timeline_table``, ``states_table`` and the SQL view
 ``timeline``):
 
 ========================  ==========================================================
 ``valid_from``            first day of the interval (inclusive)
 ``valid_to``              day after the interval's last day (exclusive)
 ``release``               data release the state comes from
-``designation``           :class:`~steelbond.Designation` value (``none``, ...)
+``designation``           :class:`~steelbond.kinds.Designation` value (``none``, ...)
 ``programme``             name of the partnership programme in force, or null
 ``programme_signed``      its signing date as the source gives it (partial date text)
 ``programme_revisions``   how often it was revised by then

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .dates import parse_date
-from .events import Citation, Context, Release, Source
+from .kinds import Citation, Context, Release, Source
 
 __all__ = ["sample_citation", "sample_event", "sample_release", "sample_source"]
 

@@ -1,10 +1,10 @@
 """The typed events of the log: one frozen, slotted attrs class per kind.
 
-Every event shares an envelope (:class:`Event`): a stable id, its place in the log (``seq``),
+Every event shares an envelope (``Event``): a stable id, its place in the log (``seq``),
 when it happened (a :class:`~steelbond.dates.PartialDate`), the partner country, a one-line
 summary, its citations, the release that recorded it, the events it supersedes, and the hash
 chain fields. The kinds add their own typed fields. This module knows nothing of storage:
-turning events into Arrow rows is :mod:`steelbond.converter`'s job.
+turning events into Arrow rows is ``steelbond.converter``'s job.
 """
 
 from __future__ import annotations

@@ -1,0 +1,113 @@
+"""Generate the codebook and the chronology pages from steelbond's code and bundled data."""
+
+from __future__ import annotations
+
+import typing
+from pathlib import Path
+
+import attrs
+
+import steelbond
+from steelbond.kinds import Event
+from steelbond.replay import State
+
+
+def _type_name(tp: object) -> str:
+    text = (
+        str(tp)
+        .replace("typing.", "")
+        .replace("steelbond.dates.", "")
+        .replace("steelbond.kinds.", "")
+    )
+    text = text.replace("datetime.date", "date").replace("<class '", "").replace("'>", "")
+    return text
+
+
+def _doc(cls: type) -> str:
+    return " ".join((cls.__doc__ or "").strip().split("\n\n")[0].split())
+
+
+def _table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> list[str]:
+    out = [".. list-table::", "   :header-rows: 1", ""]
+    for row in (header, *rows):
+        out.append(f"   * - {row[0]}")
+        out.extend(f"     - {cell}" for cell in row[1:])
+    return [*out, ""]
+
+
+def codebook() -> str:
+    lines = [
+        "Codebook",
+        "========",
+        "",
+        "Generated from the code at build time: every event kind with its fields and types, "
+        "and every field of the state.",
+        "",
+        "The envelope (every kind)",
+        "-------------------------",
+        "",
+    ]
+    hints = typing.get_type_hints(Event)
+    envelope = [(f"``{a.name}``", f"``{_type_name(hints[a.name])}``") for a in attrs.fields(Event)]
+    lines += _table(envelope, ("field", "type"))
+    for kind, cls in sorted(steelbond.KINDS.items()):
+        title = f"``{kind}`` ({cls.__name__})"
+        lines += [title, "-" * len(title), "", _doc(cls), ""]
+        if cls.changes_state:
+            lines += [f"Changes the state field ``{cls.changes_state}``.", ""]
+        hints = typing.get_type_hints(cls)
+        own = [a for a in attrs.fields(cls) if a.name not in attrs.fields_dict(Event)]
+        rows = [
+            (
+                f"``{a.name}``",
+                f"``{_type_name(hints[a.name])}``",
+                "required" if a.default is attrs.NOTHING else f"default ``{a.default!r}``",
+            )
+            for a in own
+        ]
+        lines += _table(rows, ("field", "type", "presence"))
+    lines += ["The state", "---------", "", _doc(State), ""]
+    hints = typing.get_type_hints(State)
+    lines += _table(
+        [(f"``{a.name}``", f"``{_type_name(hints[a.name])}``") for a in attrs.fields(State)],
+        ("field", "type"),
+    )
+    return "\n".join(lines)
+
+
+def chronology() -> str:
+    lines = [
+        "Chronology",
+        "==========",
+        "",
+        "Every event of the bundled data, by date, with its sources and quotes; generated at "
+        "build time from ``data/events.parquet``.",
+        "",
+    ]
+    for e in steelbond.events(include_superseded=True):
+        head = f"{e.date} — {e.summary}"
+        lines += [
+            head,
+            "-" * len(head),
+            "",
+            f"``{e.id}`` · kind ``{type(e).kind}`` · release {e.release}",
+            "",
+        ]
+        if e.same_as:
+            lines += [f"The same fact as ``{e.same_as}``.", ""]
+        for c in e.citations:
+            quote = c.quote.replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
+            lines.append(f"- *{c.source}*, {c.locator}: “{quote}”")
+            if c.english:
+                english = c.english.replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
+                lines.append(f"  — {english}")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_all(folder: Path) -> None:
+    folder.mkdir(exist_ok=True)
+    for name, text in (("codebook.rst", codebook()), ("chronology.rst", chronology())):
+        path = folder / name
+        if not path.exists() or path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
