@@ -52,3 +52,6 @@ def _generate(app: object) -> None:
 
 def setup(app: object) -> None:
     app.connect("builder-inited", _generate)  # type: ignore[attr-defined]
+
+
+doctest_test_doctest_blocks = ""  # docstring examples run under pytest --doctest-modules

@@ -31,7 +31,7 @@ def test_public_functions_are_not_shadowed_by_submodules():
     import steelbond.kinds
     import steelbond.replay
 
-    for name in ("events", "state_at", "states_at", "timeline", "conflicts", "sources"):
+    for name in ("events", "state_at", "states_at", "timeline", "conflicts", "sources", "sql"):
         assert callable(getattr(steelbond, name)), name
         assert not isinstance(getattr(steelbond, name), type(steelbond)), name
 

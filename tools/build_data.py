@@ -4,6 +4,7 @@ python tools/build_data.py          # write data/events.parquet
 python tools/build_data.py --check  # fail if data/events.parquet is not what the ledger gives
 """
 
+import hashlib
 import sys
 import tempfile
 from pathlib import Path
@@ -12,6 +13,13 @@ from steelbond.ledger import read_ledger
 from steelbond.storage import write_log
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
+CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")
+
+
+def _checksum_line() -> str:
+    """The file's SHA-256 in sha256sum's format, so `sha256sum -c` checks it too."""
+    return f"{hashlib.sha256(TARGET.read_bytes()).hexdigest()}  {TARGET.name}\n"
+
 
 if __name__ == "__main__":
     log = read_ledger()
@@ -21,7 +29,9 @@ if __name__ == "__main__":
             fresh = Path(tmp) / "events.parquet"
             write_log(log, fresh)
             same = TARGET.is_file() and fresh.read_bytes() == TARGET.read_bytes()
+        same = same and CHECKSUM.is_file() and CHECKSUM.read_text("ascii") == _checksum_line()
         print("data/events.parquet matches the ledger" if same else "data/events.parquet is stale")
         sys.exit(0 if same else 1)
     write_log(log, TARGET)
+    CHECKSUM.write_text(_checksum_line(), encoding="ascii")
     print(f"wrote {TARGET} ({len(log)} events, head {log.head[:12]})")

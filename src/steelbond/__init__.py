@@ -25,6 +25,8 @@ _EXPORTS = {
     "sources": "api",
     "EventCollection": "api",
     "data_version": "bundled",
+    "connect": "views",
+    "sql": "views",
     "bundled_log": "bundled",
     # the state
     "State": "replay",
@@ -80,7 +82,7 @@ _EXPORTS = {
     "ConflictError": "errors",
     "StorageError": "errors",
 }
-_SUBMODULES = {"testing", "errors", "dates", "kinds", "replay"}
+_SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views"}
 
 __all__ = [
     "KINDS",
@@ -132,11 +134,13 @@ __all__ = [
     "__version__",
     "bundled_log",
     "conflicts",
+    "connect",
     "data_version",
     "events",
     "parse_date",
     "read_log",
     "sources",
+    "sql",
     "state_at",
     "states_at",
     "timeline",
@@ -164,6 +168,7 @@ if TYPE_CHECKING:
     from . import kinds as kinds
     from . import replay as replay
     from . import testing as testing
+    from . import views as views
     from .api import EventCollection, conflicts, events, sources, state_at, states_at, timeline
     from .bundled import bundled_log, data_version
     from .dates import PartialDate, Precision, parse_date
@@ -208,3 +213,4 @@ if TYPE_CHECKING:
     from .log import EventLog
     from .replay import Basis, Meeting, Operation, Programme, State, Summit, Timeline
     from .storage import LogFile, read_log, write_log
+    from .views import connect, sql

@@ -142,7 +142,17 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
             text = (seeds / src.file).read_text(encoding="utf-8")
             documents[src.id] = _Document(normalise(text), normalise(text, keep_hyphens=True))
     languages = {s.id: s.language for s in log.sources}
+    by_id = {e.id: e for e in log}
     for event in log:
+        if event.same_as is not None:
+            first = by_id[event.same_as]
+            if first.same_as is not None:
+                problems.append(
+                    f"{event.id}: same_as names {first.id}, which is itself the same as "
+                    f"{first.same_as}; name the first report"
+                )
+            if type(first) is not type(event):
+                problems.append(f"{event.id}: same_as names {first.id}, an event of another kind")
         for cit in event.citations:
             where = f"{event.id} [{cit.source}, {cit.locator}]"
             doc = documents.get(cit.source)

@@ -1,11 +1,12 @@
 """The event log: an immutable, append-only, hash-chained sequence of typed events.
 
-:class:`EventLog` is a value. :meth:`steelbond.EventLog.append` returns a new log and leaves the old one
-as it was; there is no update and no delete. A correction is a new event whose
+:class:`EventLog` is a value. :meth:`steelbond.EventLog.append` returns a new log and
+leaves the old one as it was; there is no update and no delete. A correction is a new event whose
 ``supersedes`` names the old one, a withdrawal is a :class:`~steelbond.kinds.Retraction`:
 replay honours both, and the old event stays in the log for anyone reproducing an old
 release. Each event's ``hash`` is SHA-256 over its predecessor's hash and its own canonical
-encoding, so :meth:`steelbond.EventLog.verify` finds any edited, reordered, inserted or removed event.
+encoding, so :meth:`steelbond.EventLog.verify` finds any edited, reordered, inserted or
+removed event.
 """
 
 from __future__ import annotations

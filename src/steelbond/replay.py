@@ -14,10 +14,11 @@ Ties in date are broken by ``seq`` (log order), so replay is deterministic.
 One fold, three uses
 --------------------
 ``apply`` is the one pure fold ``(state, event) -> state``, one function per kind.
-:func:`replay` runs it once over the events in date order and records the state after every
-day on which anything changes: that is the :class:`Timeline`, a list of half-open intervals
-``[valid_from, valid_to)``. :meth:`steelbond.Timeline.state_at` and :meth:`steelbond.Timeline.states_at` answer
-one date or many by searching that list, never by replaying again.
+:func:`steelbond.replay.replay` runs it once over the events in date order and records
+the state after every day on which anything changes: that is the :class:`Timeline`, a
+list of half-open intervals ``[valid_from, valid_to)``. :meth:`steelbond.Timeline.state_at`
+and :meth:`steelbond.Timeline.states_at` answer one date or many by searching that list,
+never by replaying again.
 
 Coverage
 --------

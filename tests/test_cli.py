@@ -1,0 +1,113 @@
+"""The command line, driven as a real subprocess, against the Python API."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import steelbond
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "steelbond.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+    )
+
+
+def test_state_prints_the_readable_state_with_event_ids():
+    out = run("state", "2015-06-30")
+    assert out.returncode == 0
+    assert out.stdout.strip() == str(steelbond.state_at("2015-06-30"))
+
+
+def test_state_as_json_matches_states_at():
+    out = run("state", "2024-01-01", "--format", "json")
+    (row,) = json.loads(out.stdout)
+    expected = steelbond.states_at(["2024-01-01"]).to_pylist()[0]
+    assert row["designation"] == expected["designation"]
+    assert row["summit_count"] == expected["summit_count"]
+
+
+def test_events_filters_like_the_api():
+    out = run("events", "--kind", "summit_attended", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert [r["id"] for r in rows] == list(steelbond.events("summit_attended").ids())
+
+
+def test_events_search_finds_quotes_and_summaries():
+    out = run("events", "--search", "Locked Shields", "--format", "json")
+    assert any("Locked Shields" in e["summary"] for e in json.loads(out.stdout))
+
+
+def test_sql_reads_a_query_from_standard_input():
+    out = run("sql", "--format", "csv", stdin="SELECT count(*) AS n FROM summits")
+    assert out.stdout.splitlines() == ["n", "4"]
+
+
+def test_verify_passes_on_the_bundled_data():
+    out = run("verify")
+    assert out.returncode == 0 and out.stdout.startswith("ok:")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("state", "2015-02-30"),
+        ("state", "1800-01-01"),
+        ("state", "yesterday"),
+        ("events", "--kind", "coup"),
+        ("events", "--since", "12/09/2012"),
+        ("sql", "SELEC 1"),
+        ("sql", "COPY (SELECT 1) TO '/tmp/x.csv'"),
+        ("state", "2015-06-30", "--release", "9.9"),
+        ("frobnicate",),
+        ("state",),
+    ],
+)
+def test_bad_input_is_one_line_on_stderr_and_exit_code_2(args):
+    out = run(*args)
+    assert out.returncode == 2
+    assert len(out.stderr.strip().splitlines()) == 1
+    assert out.stderr.startswith("steelbond: error:")
+    assert "Traceback" not in out.stderr
+
+
+@pytest.mark.parametrize(
+    "command", ["state", "events", "timeline", "conflicts", "sources", "sql", "verify"]
+)
+def test_every_command_has_help_with_examples(command):
+    out = run(command, "--help")
+    assert out.returncode == 0 and "examples:" in out.stdout
+
+
+def _readme_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", README.read_text("utf-8"), re.S)
+
+
+def test_the_readme_sql_example_runs_as_written():
+    (block,) = [b for b in _readme_blocks("python") if "steelbond.sql(" in b]
+    namespace: dict[str, object] = {}
+    exec(block, namespace)
+    assert namespace["rows"]
+
+
+def test_the_readme_cli_example_runs_as_written():
+    (block,) = [b for b in _readme_blocks("sh") if b.startswith("steelbond ")]
+    for line in block.strip().splitlines():
+        out = run(*shlex.split(line)[1:])
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.strip()
