@@ -37,10 +37,27 @@ def test_logs_of_mixed_kinds_round_trip_through_arrow(events):
     back.verify()
 
 
-def test_canonical_encoding_leaves_out_only_the_hash():
-    event = testing.sample_event("a")
-    assert b'"hash"' not in canonical_bytes(event)
+def test_canonical_encoding_leaves_out_the_hash_but_keeps_the_link():
+    event = EventLog().append(testing.sample_event("a"))[0]
+    assert event.hash and event.hash not in canonical_bytes(event).decode()
     assert b'"prev_hash"' in canonical_bytes(event)
+
+
+def test_an_optional_field_at_its_default_leaves_the_hash_unchanged():
+    """Fields added later (like ProgrammeSigned.term, new in 0.2.0) keep old hashes valid."""
+    from steelbond import ProgrammeSigned
+    from steelbond.dates import parse_date
+
+    kwargs = {
+        "id": "p",
+        "date": parse_date("2012-09"),
+        "summary": "s",
+        "citations": (testing.sample_citation(),),
+        "programme": "IPCP",
+    }
+    plain = canonical_bytes(ProgrammeSigned(**kwargs))
+    assert b"term" not in plain
+    assert canonical_bytes(ProgrammeSigned(**kwargs, term="2023/2026")) != plain
 
 
 def test_an_unknown_kind_is_named_in_the_error():

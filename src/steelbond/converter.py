@@ -158,12 +158,29 @@ def _json_default(value: object) -> str:
     raise TypeError(f"cannot encode {value!r}")
 
 
+def _pruned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _pruned(v) for k, v in value.items() if v is not None and v != []}
+    if isinstance(value, list | tuple):
+        return [_pruned(v) for v in value]
+    return value
+
+
 def canonical_bytes(event: Event) -> bytes:
-    """The encoding the hash chain is computed over: sorted-key compact JSON, no ``hash``."""
+    """The encoding the hash chain is computed over: sorted-key compact JSON, no ``hash``.
+
+    Keys whose value is null or an empty list are left out, at every depth. So a field
+    added later with a default of ``None`` or ``()`` leaves every older event's hash as it
+    was: the schema can grow without touching released history.
+    """
     row = unstructure_event(event)
     del row["hash"]
     return json.dumps(
-        row, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=_json_default
+        _pruned(row),
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=_json_default,
     ).encode("utf-8")
 
 

@@ -146,6 +146,8 @@ class ProgrammeSigned(Event):
     changes_state: ClassVar[str | None] = "programme"
     programme: str
     areas: tuple[str, ...] = ()
+    term: str | None = None
+    """The period the programme runs for, as the source gives it (added in data 0.2.0)."""
 
 
 @attrs.frozen(kw_only=True)

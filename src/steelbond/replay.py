@@ -80,6 +80,7 @@ class Programme:
     revisions: int = 0
     last_revised: PartialDate | None = None
     areas: tuple[str, ...] = ()
+    term: str | None = None
 
 
 @attrs.frozen
@@ -217,7 +218,7 @@ def _designation(s: State, e: DesignationChange) -> State:
 def _programme_signed(s: State, e: ProgrammeSigned) -> State:
     return attrs.evolve(
         s,
-        programme=Programme(name=e.programme, signed=e.date, areas=e.areas),
+        programme=Programme(name=e.programme, signed=e.date, areas=e.areas, term=e.term),
         basis=attrs.evolve(s.basis, programme=(e.id,)),
     )
 
