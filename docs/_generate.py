@@ -105,9 +105,36 @@ def chronology() -> str:
     return "\n".join(lines)
 
 
+def cli_reference() -> str:
+    """The command line's own --help texts, so the reference cannot drift from the code."""
+    from steelbond.cli import COMMANDS, _parser
+
+    parser = _parser()
+    lines = ["Command line", "============", "", "Generated from ``steelbond --help``.", ""]
+    lines += [".. code-block:: text", ""]
+    lines += ["   " + line for line in parser.format_help().splitlines()]
+    subparsers = next(a for a in parser._actions if a.choices and "state" in a.choices)
+    for name in COMMANDS:
+        lines += [
+            "",
+            f"``steelbond {name}``",
+            "-" * (len(name) + 14),
+            "",
+            ".. code-block:: text",
+            "",
+        ]
+        lines += ["   " + line for line in subparsers.choices[name].format_help().splitlines()]
+    return "\n".join(lines) + "\n"
+
+
 def write_all(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
-    for name, text in (("codebook.rst", codebook()), ("chronology.rst", chronology())):
+    pages = (
+        ("codebook.rst", codebook()),
+        ("chronology.rst", chronology()),
+        ("cli.rst", cli_reference()),
+    )
+    for name, text in pages:
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")

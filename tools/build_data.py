@@ -34,4 +34,11 @@ if __name__ == "__main__":
         sys.exit(0 if same else 1)
     write_log(log, TARGET)
     CHECKSUM.write_text(_checksum_line(), encoding="ascii")
+    from steelbond.bundled import bundled_log
+
+    bundled_log.cache_clear()
+    from datapackage import TARGET as PACKAGE  # tools/datapackage.py, beside this
+    from datapackage import render
+
+    PACKAGE.write_text(render(), encoding="utf-8")
     print(f"wrote {TARGET} ({len(log)} events, head {log.head[:12]})")

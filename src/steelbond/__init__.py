@@ -25,6 +25,8 @@ _EXPORTS = {
     "sources": "api",
     "EventCollection": "api",
     "data_version": "bundled",
+    "DataVersion": "bundled",
+    "cite": "cite",
     "connect": "views",
     "sql": "views",
     "bundled_log": "bundled",
@@ -73,6 +75,7 @@ _EXPORTS = {
     "Visit": "kinds",
     # errors
     "SteelbondError": "errors",
+    "ArgumentError": "errors",
     "DateError": "errors",
     "OutOfCoverageError": "errors",
     "UnknownReleaseError": "errors",
@@ -86,6 +89,7 @@ _SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views"}
 
 __all__ = [
     "KINDS",
+    "ArgumentError",
     "ArmsDeal",
     "Basis",
     "Citation",
@@ -94,6 +98,7 @@ __all__ = [
     "Context",
     "Contribution",
     "Cooperation",
+    "DataVersion",
     "DateError",
     "Designation",
     "DesignationChange",
@@ -133,6 +138,7 @@ __all__ = [
     "Visit",
     "__version__",
     "bundled_log",
+    "cite",
     "conflicts",
     "connect",
     "data_version",
@@ -170,9 +176,11 @@ if TYPE_CHECKING:
     from . import testing as testing
     from . import views as views
     from .api import EventCollection, conflicts, events, sources, state_at, states_at, timeline
-    from .bundled import bundled_log, data_version
+    from .bundled import DataVersion, bundled_log, data_version
+    from .cite import cite
     from .dates import PartialDate, Precision, parse_date
     from .errors import (
+        ArgumentError,
         ConflictError,
         DateError,
         EventError,

@@ -7,10 +7,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+import attrs
+
 from .errors import StorageError
 from .log import EventLog
 
-__all__ = ["bundled_log", "bundled_path", "data_version"]
+__all__ = ["DataVersion", "bundled_log", "bundled_path", "data_version"]
 
 
 def bundled_path() -> Path:
@@ -37,7 +39,27 @@ def bundled_log() -> EventLog:
     return read_log(bundled_path())
 
 
-def data_version() -> tuple[str, str]:
-    """The latest data release in the bundled file, and the file's SHA-256 checksum."""
+@attrs.frozen
+class DataVersion:
+    """Which data a result came from: cite the release and the checksum with it."""
+
+    release: str
+    sha256: str
+    events: int
+    coverage_end: str
+
+    def __str__(self) -> str:
+        return f"steelbond data {self.release} ({self.events} events, sha256 {self.sha256[:16]}…)"
+
+
+def data_version() -> DataVersion:
+    """The latest data release in the bundled file, with the file's SHA-256 checksum.
+
+    >>> import steelbond
+    >>> len(steelbond.data_version().sha256)
+    64
+    """
+    log = bundled_log()
     digest = hashlib.sha256(bundled_path().read_bytes()).hexdigest()
-    return bundled_log().release_names()[-1], digest
+    last = log.releases[-1]
+    return DataVersion(last.name, digest, len(log), last.coverage_end)

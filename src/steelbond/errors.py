@@ -8,6 +8,7 @@ value as an attribute, not only in its message.
 from __future__ import annotations
 
 __all__ = [
+    "ArgumentError",
     "ConflictError",
     "DateError",
     "EventError",
@@ -22,6 +23,14 @@ __all__ = [
 
 class SteelbondError(Exception):
     """Root of every error steelbond raises on purpose; catch this to catch them all."""
+
+
+class ArgumentError(SteelbondError, ValueError):
+    """An argument has a value the function does not accept (the message lists those it does)."""
+
+    def __init__(self, message: str, value: object) -> None:
+        super().__init__(message)
+        self.value = value
 
 
 class DateError(SteelbondError, ValueError):
