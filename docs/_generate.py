@@ -83,6 +83,12 @@ def chronology() -> str:
         "Every event of the bundled data, by date, with its sources and quotes; generated at "
         "build time from ``data/events.parquet``.",
         "",
+        ".. figure:: timeline.png",
+        "   :alt: The relationship as swimlanes over the years",
+        "",
+        "   ``steelbond.plot.timeline()``: designation, programme, mission and operations over",
+        "   the intervals they held; summits and arms deals on the day each became certain.",
+        "",
     ]
     for e in steelbond.events(include_superseded=True):
         head = f"{e.date} — {e.summary}"
@@ -134,6 +140,12 @@ def write_all(folder: Path) -> None:
         ("chronology.rst", chronology()),
         ("cli.rst", cli_reference()),
     )
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import steelbond.plot
+
+    steelbond.plot.timeline().savefig(folder / "timeline.png", dpi=110)
     for name, text in pages:
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

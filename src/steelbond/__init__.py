@@ -75,6 +75,7 @@ _EXPORTS = {
     "Visit": "kinds",
     # errors
     "SteelbondError": "errors",
+    "MissingExtraError": "errors",
     "ArgumentError": "errors",
     "DateError": "errors",
     "OutOfCoverageError": "errors",
@@ -85,7 +86,7 @@ _EXPORTS = {
     "ConflictError": "errors",
     "StorageError": "errors",
 }
-_SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views"}
+_SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views", "plot"}
 
 __all__ = [
     "KINDS",
@@ -112,6 +113,7 @@ __all__ = [
     "LogFile",
     "Meeting",
     "MinisterialMeeting",
+    "MissingExtraError",
     "MissionOpened",
     "NatoMilestone",
     "Operation",
@@ -172,6 +174,7 @@ if TYPE_CHECKING:
     from . import dates as dates
     from . import errors as errors
     from . import kinds as kinds
+    from . import plot as plot
     from . import replay as replay
     from . import testing as testing
     from . import views as views
@@ -186,6 +189,7 @@ if TYPE_CHECKING:
         EventError,
         IntegrityError,
         LedgerError,
+        MissingExtraError,
         OutOfCoverageError,
         SteelbondError,
         StorageError,

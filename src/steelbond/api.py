@@ -9,7 +9,7 @@ log of your own.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, overload
+from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
@@ -100,6 +100,29 @@ class EventCollection(Sequence[Event]):
         from .storage import log_to_table
 
         return log_to_table(EventLog.from_events(self.items))
+
+    def to_pandas(self) -> Any:
+        """The events as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
+        from .frames import to_pandas
+
+        return to_pandas(self.to_arrow())
+
+    def to_polars(self) -> Any:
+        """The events as a ``polars.DataFrame`` (needs the ``polars`` extra)."""
+        from .frames import to_polars
+
+        return to_polars(self.to_arrow())
+
+    def _repr_html_(self) -> str:
+        from .frames import html_table
+
+        rows = [
+            (e.id, e.date, type(e).kind, e.summary, sorted({c.source for c in e.citations}))
+            for e in self.items
+        ]
+        return html_table(
+            ("id", "date", "kind", "summary", "sources"), rows, f"{len(self.items)} events"
+        )
 
 
 def events(

@@ -14,6 +14,7 @@ __all__ = [
     "EventError",
     "IntegrityError",
     "LedgerError",
+    "MissingExtraError",
     "OutOfCoverageError",
     "SteelbondError",
     "StorageError",
@@ -31,6 +32,14 @@ class ArgumentError(SteelbondError, ValueError):
     def __init__(self, message: str, value: object) -> None:
         super().__init__(message)
         self.value = value
+
+
+class MissingExtraError(SteelbondError, ImportError):
+    """An optional dependency is missing; the message names the extra that installs it."""
+
+    def __init__(self, message: str, extra: str) -> None:
+        super().__init__(message)
+        self.extra = extra
 
 
 class DateError(SteelbondError, ValueError):

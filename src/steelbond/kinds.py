@@ -127,6 +127,18 @@ class Event:
     hash: str | None = None
     schema_version: int = SCHEMA_VERSION
 
+    def _repr_html_(self) -> str:
+        from .converter import unstructure_event
+        from .frames import html_table
+
+        row = unstructure_event(self)
+        row["date"] = self.date.text
+        row["citations"] = [
+            f"{c.source}, {c.locator}: “{c.quote}”" + (f" ({c.english})" if c.english else "")
+            for c in self.citations
+        ]
+        return html_table(("field", "value"), list(row.items()), f"{self.kind} {self.id}")
+
 
 @attrs.frozen(kw_only=True)
 class DesignationChange(Event):

@@ -200,6 +200,17 @@ class State:
             lines.append(_line("uncertain", ", ".join(self.uncertain_fields), self.uncertain))
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from .frames import html_table
+
+        title, *rows = str(self).split("\n")
+        cells = []
+        for row in rows:
+            label, value = row[2:20].strip(), row[21:]
+            value, _, ids = value.partition("  [")
+            cells.append((label, value.strip(), ids.rstrip("]")))
+        return html_table(("field", "value", "events"), cells, title)
+
 
 def _line(label: str, value: str, ids: Sequence[str]) -> str:
     shown = ", ".join(ids[:4]) + (f", +{len(ids) - 4} more" if len(ids) > 4 else "")
@@ -355,6 +366,18 @@ class Timeline:
         from .tables import timeline_table
 
         return timeline_table(self)
+
+    def to_pandas(self) -> Any:
+        """The timeline as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
+        from .frames import to_pandas
+
+        return to_pandas(self.to_arrow())
+
+    def to_polars(self) -> Any:
+        """The timeline as a ``polars.DataFrame`` (needs the ``polars`` extra)."""
+        from .frames import to_polars
+
+        return to_polars(self.to_arrow())
 
     def states_at(self, days: Iterable[object]) -> pa.Table:
         """Many dates in one vectorised pass: one row per date, in the order given."""

@@ -1,0 +1,94 @@
+"""A picture of the relationship: swimlanes over the years (needs the ``plot`` extra).
+
+>>> import steelbond.plot  # doctest: +SKIP
+>>> fig = steelbond.plot.timeline()  # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from .frames import require
+
+__all__ = ["timeline"]
+
+_LANES = ("designation", "programme", "mission to NATO", "operations", "summits", "arms deals")
+
+
+def timeline(*, as_of_release: str | None = None, start: str = "2000-01-01", ax: Any = None) -> Any:
+    """Draw the state as swimlanes: designation, programme, mission, operations (bars over
+    the intervals they held), summits and arms deals (marks on the day each became certain).
+
+    Returns the matplotlib ``Figure``. ``start`` trims the years before it (the log's
+    context reaches back to 1945).
+    """
+    require("matplotlib", "plot")
+    import matplotlib.dates as mdates
+    import matplotlib.pyplot as plt
+
+    from .api import events
+    from .api import timeline as timeline_table
+    from .dates import to_day
+
+    first = to_day(start)
+    rows = [r for r in timeline_table(as_of_release=as_of_release).to_pylist()]
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(11, 4.2))
+    else:
+        fig = ax.figure
+    lane = {name: len(_LANES) - 1 - i for i, name in enumerate(_LANES)}
+    palette = plt.get_cmap("tab10")
+    colours: dict[str, Any] = {}
+
+    spans: dict[str, list[list[Any]]] = {name: [] for name in _LANES}
+
+    def extend(lane_name: str, label: str | None, begin: _dt.date, end: _dt.date) -> None:
+        if label is None:
+            return
+        runs = spans[lane_name]
+        for run in runs:
+            if run[0] == label and run[2] == begin:
+                run[2] = end
+                return
+        runs.append([label, begin, end])
+
+    for r in rows:
+        lo, hi = r["valid_from"], r["valid_to"]
+        designation = r["designation"]
+        extend(
+            "designation", designation.replace("_", " ") if designation != "none" else None, lo, hi
+        )
+        extend("programme", r["programme"], lo, hi)
+        extend("mission to NATO", "mission" if r["mission_to_nato"] else None, lo, hi)
+        for op in r["operations"]:
+            extend("operations", op, lo, hi)
+    for lane_name, runs in spans.items():
+        y = lane[lane_name]
+        for label, begin, end in runs:
+            if end <= first:
+                continue
+            begin = max(begin, first)
+            colour = colours.setdefault(label, palette(len(colours) % 10))
+            x = mdates.date2num(begin)
+            ax.broken_barh([(x, (end - begin).days)], (y - 0.35, 0.7), color=colour)
+            ax.text(x + 40, y, label, va="center", fontsize=8, color="white", zorder=5)
+    for kind, lane_name, marker in (
+        ("summit_attended", "summits", "D"),
+        ("arms_deal", "arms deals", "o"),
+    ):
+        days = [
+            e.date.latest
+            for e in events(kind, as_of_release=as_of_release)
+            if e.same_as is None and e.date.latest is not None and e.date.latest >= first
+        ]
+        ax.plot(days, [lane[lane_name]] * len(days), marker, color="black", ms=5, ls="none")
+    ax.set_yticks(range(len(_LANES)), list(reversed(_LANES)))
+    ax.xaxis.set_major_locator(mdates.YearLocator(2))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
+    end = rows[-1]["valid_to"]
+    ax.set_xlim(mdates.date2num(first), mdates.date2num(end))
+    ax.set_title("South Korea and NATO: the relationship as replayed from the log")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
+    return fig
