@@ -1,7 +1,7 @@
 """A picture of the relationship: swimlanes over the years (needs the ``plot`` extra).
 
->>> import steelbond.plot  # doctest: +SKIP
->>> fig = steelbond.plot.timeline()  # doctest: +SKIP
+``steelbond.plot.timeline().savefig("steelbond.png")`` draws the figure shown in the
+documentation's chronology.
 """
 
 from __future__ import annotations
