@@ -301,3 +301,24 @@ def test_states_at_refuses_a_date_outside_coverage_naming_it(log):
 def test_states_at_refuses_one_string_in_place_of_many(log):
     with pytest.raises(steelbond.DateError, match="many dates"):
         steelbond.states_at("2011-01-01", log=log)
+
+
+def test_of_reports_certain_on_the_same_day_the_narrowest_gives_the_details():
+    vague = SummitAttended(**_env("madrid-month", "2022-06"), summit="Madrid", host="ESP")
+    exact = attrs.evolve(
+        SummitAttended(
+            **_env("madrid-days", "2022-06-29/2022-06-30"),
+            summit="Madrid",
+            host="ESP",
+            level="head_of_state",
+            attended_by="President",
+        ),
+        same_as="madrid-month",
+    )
+    log = EventLog(releases=(testing.sample_release(),)).append(vague, exact, release="mine-1")
+    (summit,) = steelbond.state_at("2022-07-01", log=log).summits
+    assert (summit.level, summit.attended_by) == ("head_of_state", "President")
+    assert steelbond.state_at("2022-07-01", log=log).basis.summits == (
+        "madrid-days",
+        "madrid-month",
+    )

@@ -107,7 +107,8 @@ class Event:
     beside ``date``). ``supersedes`` names events this one corrects (replay then ignores
     them). ``same_as`` names an earlier event that reports the same fact, from another
     source or at another precision: replay counts the fact once, from the first day any of
-    its reports makes it certain, with every report's id behind it.
+    its reports makes it certain (taking the details of that report, or of the narrowest
+    such report), with every report's id behind it.
     """
 
     kind: ClassVar[str] = ""
@@ -221,7 +222,7 @@ class SummitAttended(Event):
     changes_state: ClassVar[str | None] = "summits"
     summit: str
     host: str
-    level: str
+    level: str | None = None
     attended_by: str | None = None
 
 

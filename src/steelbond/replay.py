@@ -102,7 +102,7 @@ class Summit:
     name: str
     date: PartialDate
     host: str
-    level: str
+    level: str | None = None
     attended_by: str | None = None
 
 
@@ -409,11 +409,19 @@ def _groups(events: Sequence[Event]) -> dict[str, list[Event]]:
     return groups
 
 
+def _precision_key(e: Event) -> tuple[_dt.date, int, int]:
+    """Certain first; among reports certain on the same day, the narrowest; then log order."""
+    latest = e.date.latest or _dt.date.max
+    earliest = e.date.earliest or _dt.date.min
+    return (latest, -earliest.toordinal(), e.seq or 0)
+
+
 def _representatives(groups: dict[str, list[Event]]) -> list[tuple[Event, tuple[str, ...]]]:
-    """For each fact, the report that is certain first (ties: log order), and all its ids."""
+    """For each fact, the report replay folds (see :func:`_precision_key`), and the ids of
+    the others."""
     chosen = []
     for members in groups.values():
-        first = min(members, key=lambda e: (e.date.latest or _dt.date.max, e.seq or 0))
+        first = min(members, key=_precision_key)
         chosen.append((first, tuple(e.id for e in members if e is not first)))
     chosen.sort(key=lambda pair: (pair[0].date.latest or _dt.date.max, pair[0].seq or 0))
     return chosen

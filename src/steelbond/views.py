@@ -84,7 +84,8 @@ def _facts_view(name: str, kind: str, columns: str) -> str:
         SELECT id, {columns}, date_text, date_latest, reports FROM (
             SELECT *, coalesce(same_as, id) AS fact,
                    row_number() OVER (PARTITION BY coalesce(same_as, id)
-                                      ORDER BY date_latest NULLS LAST, seq) AS rank,
+                                      ORDER BY date_latest NULLS LAST,
+                                               date_earliest DESC NULLS LAST, seq) AS rank,
                    list(id) OVER (PARTITION BY coalesce(same_as, id) ORDER BY seq
                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                        AS reports
