@@ -26,12 +26,16 @@ class SteelbondError(Exception):
     """Root of every error steelbond raises on purpose; catch this to catch them all."""
 
 
-class ArgumentError(SteelbondError, ValueError):
-    """An argument has a value the function does not accept (the message lists those it does)."""
+class _BadValue(SteelbondError, ValueError):
+    """A value the library cannot accept; ``value`` holds it."""
 
     def __init__(self, message: str, value: object) -> None:
         super().__init__(message)
         self.value = value
+
+
+class ArgumentError(_BadValue):
+    """An argument has a value the function does not accept (the message lists those it does)."""
 
 
 class MissingExtraError(SteelbondError, ImportError):
@@ -42,28 +46,16 @@ class MissingExtraError(SteelbondError, ImportError):
         self.extra = extra
 
 
-class DateError(SteelbondError, ValueError):
+class DateError(_BadValue):
     """A date (a query date or a partial date of an event) could not be read."""
 
-    def __init__(self, message: str, value: object) -> None:
-        super().__init__(message)
-        self.value = value
 
-
-class OutOfCoverageError(SteelbondError, ValueError):
+class OutOfCoverageError(_BadValue):
     """A query asked about a day outside the window the log's sources cover."""
 
-    def __init__(self, message: str, value: object) -> None:
-        super().__init__(message)
-        self.value = value
 
-
-class UnknownReleaseError(SteelbondError, ValueError):
+class UnknownReleaseError(_BadValue):
     """A data release was named that the log does not know."""
-
-    def __init__(self, message: str, value: object) -> None:
-        super().__init__(message)
-        self.value = value
 
 
 class EventError(SteelbondError, ValueError):
