@@ -30,7 +30,7 @@ nitpick_ignore = [
 ]
 autodoc_member_order = "bysource"
 autodoc_typehints = "description"
-autodoc_default_options = {"members": True, "show-inheritance": False}
+autodoc_default_options = {"members": True}
 nitpick_ignore_regex = [
     (r"py:.*", r"(datetime|_dt|pa|pyarrow|numpy|duckdb|collections\.abc|typing|enum|os)\..*"),
     (r"py:.*", r"(str|int|float|bool|bytes|object|None|Path|T|Iterable|Sequence|Any)"),
