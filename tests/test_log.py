@@ -126,3 +126,19 @@ def test_effective_drops_superseded_and_retracted_events():
     log = log.append(fix, retraction)
     assert [e.id for e in log.effective()] == ["e2", "fix", "r"]
     assert len(log) == 5  # nothing is ever removed from the log itself
+
+
+def test_an_old_release_keeps_only_its_own_events_and_the_sources_they_cite():
+    first = testing.sample_event("a")
+    later = attrs.evolve(
+        testing.sample_event("b"), citations=(testing.sample_citation(source="new"),)
+    )
+    log = EventLog(
+        sources=(testing.sample_source("notes"), testing.sample_source("new")),
+        releases=(testing.sample_release("r1"), testing.sample_release("r2")),
+    )
+    log = log.append(first, release="r1").append(later, release="r2")
+    old = log.as_of_release("r1")
+    assert [e.id for e in old] == ["a"]
+    assert [s.id for s in old.sources] == ["notes"]
+    assert old.release_names() == ("r1",)

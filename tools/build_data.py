@@ -1,7 +1,11 @@
 """Build data/events.parquet from the ledger, deterministically (run from the repo root).
 
-python tools/build_data.py          # write data/events.parquet
-python tools/build_data.py --check  # fail if data/events.parquet is not what the ledger gives
+    python tools/build_data.py          # write data/events.parquet
+    python tools/build_data.py --check  # fail if data/events.parquet is not what the ledger gives
+    python tools/build_data.py --release 0.1.0 OUT  # write one release's file, as it shipped
+
+Each release's file as it shipped is kept in tests/data/releases/<release>/events.parquet,
+so that a test can load every released file with the current code.
 """
 
 import hashlib
@@ -24,6 +28,13 @@ def _checksum_line() -> str:
 if __name__ == "__main__":
     log = read_ledger()
     log.verify()
+    if "--release" in sys.argv:
+        at = sys.argv.index("--release")
+        release, out = sys.argv[at + 1], Path(sys.argv[at + 2])
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_log(log.as_of_release(release), out)
+        print(f"wrote {out} (release {release})")
+        sys.exit(0)
     if "--check" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             fresh = Path(tmp) / "events.parquet"

@@ -139,7 +139,8 @@ class EventLog(Sequence[Event]):
         return tuple(r.name for r in self.releases)
 
     def as_of_release(self, release: str | None) -> EventLog:
-        """The log as a given release published it: its events, none added later.
+        """The log as a given release published it: its events, none added later, and the
+        sources they cite.
 
         ``None`` means the whole log.
         """
@@ -152,9 +153,12 @@ class EventLog(Sequence[Event]):
                 release,
             )
         allowed = set(names[: names.index(release) + 1])
+        events = tuple(e for e in self._events if e.release in allowed)
+        cited = {c.source for e in events for c in e.citations}
         return attrs.evolve(
             self,
-            events=tuple(e for e in self._events if e.release in allowed),
+            events=events,
+            sources=tuple(s for s in self.sources if s.id in cited),
             releases=tuple(r for r in self.releases if r.name in allowed),
         )
 
