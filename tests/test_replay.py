@@ -322,3 +322,24 @@ def test_of_reports_certain_on_the_same_day_the_narrowest_gives_the_details():
         "madrid-days",
         "madrid-month",
     )
+
+
+def test_other_reports_of_a_corrected_fact_stay_with_the_correction():
+    wrong = SummitAttended(**_env("hague-may", "2025-05"), summit="The Hague", host="NLD")
+    echo = attrs.evolve(
+        SummitAttended(**_env("hague-echo", "2025"), summit="The Hague", host="NLD"),
+        same_as="hague-may",
+    )
+    fixed = attrs.evolve(
+        SummitAttended(
+            **_env("hague-june", "2025-06-24/2025-06-25"), summit="The Hague", host="NLD"
+        ),
+        supersedes=("hague-may",),
+    )
+    log = EventLog(releases=(testing.sample_release(),)).append(
+        wrong, echo, fixed, release="mine-1"
+    )
+    late = steelbond.state_at("2025-12-31", log=log)
+    assert [s.name for s in late.summits] == ["The Hague"]
+    assert set(late.basis.summits) == {"hague-june", "hague-echo"}
+    assert steelbond.state_at("2025-06-01", log=log).summits == ()

@@ -397,15 +397,32 @@ def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
 
 
 def _groups(events: Sequence[Event]) -> dict[str, list[Event]]:
-    """Reports of one fact (linked by ``same_as``), keyed by the first report's id."""
-    root: dict[str, str] = {}
+    """Reports of one fact (linked by ``same_as``), keyed by the earliest report's id.
+
+    A ``same_as`` that names a superseded event follows the correction that replaced it,
+    so a fact's other reports stay with the corrected account; one that names a retracted
+    event leaves the report standing alone.
+    """
+    seq = {e.id: e.seq or 0 for e in events}
+    replaced_by = {old: e.id for e in events for old in e.supersedes}
+    parent = {e.id: e.id for e in events}
+
+    def find(event_id: str) -> str:
+        while parent[event_id] != event_id:
+            parent[event_id] = parent[parent[event_id]]
+            event_id = parent[event_id]
+        return event_id
+
+    for e in events:
+        target, hops = e.same_as, 0
+        while target in replaced_by and hops < len(replaced_by):
+            target, hops = replaced_by[target], hops + 1
+        if target is not None and target in parent:
+            a, b = sorted((find(e.id), find(target)), key=seq.__getitem__)
+            parent[b] = a
     groups: dict[str, list[Event]] = {}
     for e in sorted(events, key=lambda e: e.seq or 0):
-        key = root.get(e.same_as, e.same_as) if e.same_as is not None else e.id
-        if key not in groups:  # same_as names an event superseded or retracted: stands alone
-            key = e.id
-        root[e.id] = key
-        groups.setdefault(key, []).append(e)
+        groups.setdefault(find(e.id), []).append(e)
     return groups
 
 

@@ -82,14 +82,20 @@ def _facts_view(name: str, kind: str, columns: str) -> str:
     one certain first (as replay counts it), with the ids of all reports in ``reports``."""
     return f"""CREATE TEMP VIEW {name} AS
         SELECT id, {columns}, date_text, date_latest, reports FROM (
-            SELECT *, coalesce(same_as, id) AS fact,
-                   row_number() OVER (PARTITION BY coalesce(same_as, id)
+            SELECT *,
+                   row_number() OVER (PARTITION BY fact
                                       ORDER BY date_latest NULLS LAST,
                                                date_earliest DESC NULLS LAST, seq) AS rank,
-                   list(id) OVER (PARTITION BY coalesce(same_as, id) ORDER BY seq
+                   list(id) OVER (PARTITION BY fact ORDER BY seq
                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                        AS reports
-            FROM effective_events WHERE kind = '{kind}')
+            FROM (SELECT e.*,
+                         CASE WHEN e.same_as IS NULL THEN e.id
+                              ELSE coalesce(r.new, e.same_as) END AS fact
+                  FROM effective_events e
+                  LEFT JOIN (SELECT unnest(supersedes) AS old, id AS new
+                             FROM effective_events) r ON r.old = e.same_as
+                  WHERE e.kind = '{kind}'))
         WHERE rank = 1 ORDER BY date_latest, seq"""
 
 
