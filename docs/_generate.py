@@ -72,6 +72,47 @@ def codebook() -> str:
         [(f"``{a.name}``", f"``{_type_name(hints[a.name])}``") for a in attrs.fields(State)],
         ("field", "type"),
     )
+    lines += [
+        "The SQL views",
+        "-------------",
+        "",
+        "Every view of :func:`steelbond.connect` with its columns and their DuckDB types, "
+        "read from a live connection at build time (the views' meaning is in "
+        ":mod:`steelbond.views`).",
+        "",
+    ]
+    from steelbond.views import VIEWS
+
+    con = steelbond.connect()
+    for view in VIEWS:
+        rows = con.execute(f"SELECT column_name, column_type FROM (DESCRIBE {view})").fetchall()
+        lines += [f"``{view}``", "~" * (len(view) + 4), ""]
+        lines += _table([(f"``{n}``", f"``{t}``") for n, t in rows], ("column", "type"))
+    return "\n".join(lines)
+
+
+def bibliography() -> str:
+    lines = [
+        "Sources",
+        "=======",
+        "",
+        "Every document the data cites, generated from the bundled data. The five documents "
+        "of release 0.1.0 are quoted verbatim (each quote is checked against the text); the "
+        "public records added in 0.2.0 are cited by address with an English paraphrase.",
+        "",
+    ]
+    rows = [
+        (
+            f"``{s.id}``",
+            s.kind,
+            (f"{s.author}. " if s.author else "") + s.title_english,
+            s.publisher,
+            s.date or "n.d.",
+            f"`{s.url} <{s.url}>`__" if s.url else (s.license or ""),
+        )
+        for s in steelbond.sources()
+    ]
+    lines += _table(rows, ("id", "kind", "title", "publisher", "date", "address or license"))
     return "\n".join(lines)
 
 
@@ -139,6 +180,7 @@ def write_all(folder: Path) -> None:
         ("codebook.rst", codebook()),
         ("chronology.rst", chronology()),
         ("cli.rst", cli_reference()),
+        ("sources.rst", bibliography()),
     )
     import matplotlib
 
