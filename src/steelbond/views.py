@@ -1,6 +1,6 @@
 """SQL over the bundled Parquet, through DuckDB views.
 
-:func:`connect` returns a DuckDB connection with *temporary views* over the bundled
+:func:`steelbond.connect` returns a DuckDB connection with *temporary views* over the bundled
 ``events.parquet``, read when the connection opens (never a copy kept elsewhere that could
 drift from it). The connection cannot touch files: DuckDB's external access is switched off
 and its configuration locked, so no query can write to the bundled data (or anywhere
@@ -70,7 +70,7 @@ VIEWS = (
     "arms_deals",
     "conflicts",
 )
-"""The views :func:`connect` creates."""
+"""The views :func:`steelbond.connect` creates."""
 
 
 def _quote(text: str) -> str:
