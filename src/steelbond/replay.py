@@ -31,11 +31,14 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
+import heapq
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from ._grown import Grown
 from .dates import PartialDate, to_day
 from .errors import OutOfCoverageError
 from .kinds import (
@@ -120,20 +123,24 @@ class Meeting:
 class Basis:
     """The ids of the events behind each field of a :class:`State`, oldest first."""
 
-    designation: tuple[str, ...] = ()
-    programme: tuple[str, ...] = ()
-    mission_to_nato: tuple[str, ...] = ()
-    operations: tuple[str, ...] = ()
-    summits: tuple[str, ...] = ()
-    ministerials: tuple[str, ...] = ()
-    cooperation_areas: tuple[str, ...] = ()
-    trust_fund_usd: tuple[str, ...] = ()
-    arms_deals: tuple[str, ...] = ()
+    designation: Sequence[str] = attrs.field(factory=Grown)
+    programme: Sequence[str] = attrs.field(factory=Grown)
+    mission_to_nato: Sequence[str] = attrs.field(factory=Grown)
+    operations: Sequence[str] = attrs.field(factory=Grown)
+    summits: Sequence[str] = attrs.field(factory=Grown)
+    ministerials: Sequence[str] = attrs.field(factory=Grown)
+    cooperation_areas: Sequence[str] = attrs.field(factory=Grown)
+    trust_fund_usd: Sequence[str] = attrs.field(factory=Grown)
+    arms_deals: Sequence[str] = attrs.field(factory=Grown)
 
     def add(self, field: str, event_id: str) -> Basis:
-        """A new basis with ``event_id`` added behind ``field``."""
-        current: tuple[str, ...] = getattr(self, field)
-        return attrs.evolve(self, **{field: (*current, event_id)})
+        """A new basis with ``event_id`` added behind ``field`` (O(1): see ``_grown``)."""
+        current: Grown[str] = getattr(self, field)
+        return attrs.evolve(self, **{field: current.plus(event_id)})
+
+    def only(self, field: str, event_id: str) -> Basis:
+        """A new basis with ``event_id`` alone behind ``field``."""
+        return attrs.evolve(self, **{field: Grown((event_id,))})
 
     def all_ids(self) -> tuple[str, ...]:
         """Every event id behind the state, each once."""
@@ -155,15 +162,15 @@ class State:
     programme: Programme | None = None
     mission_to_nato: bool = False
     operations: tuple[Operation, ...] = ()
-    summits: tuple[Summit, ...] = ()
-    ministerials: tuple[Meeting, ...] = ()
+    summits: Sequence[Summit] = attrs.field(factory=Grown)
+    ministerials: Sequence[Meeting] = attrs.field(factory=Grown)
     cooperation_areas: tuple[str, ...] = ()
     dialogue_since: PartialDate | None = None
     trust_fund_usd: float = 0.0
     arms_deals: int = 0
     uncertain: tuple[str, ...] = ()
     uncertain_fields: tuple[str, ...] = ()
-    basis: Basis = Basis()
+    basis: Basis = attrs.field(factory=Basis)
 
     def __str__(self) -> str:
         b = self.basis
@@ -221,16 +228,14 @@ def _line(label: str, value: str, ids: Sequence[str]) -> str:
 
 
 def _designation(s: State, e: DesignationChange) -> State:
-    return attrs.evolve(
-        s, designation=e.designation, basis=attrs.evolve(s.basis, designation=(e.id,))
-    )
+    return attrs.evolve(s, designation=e.designation, basis=s.basis.only("designation", e.id))
 
 
 def _programme_signed(s: State, e: ProgrammeSigned) -> State:
     return attrs.evolve(
         s,
         programme=Programme(name=e.programme, signed=e.date, areas=e.areas, term=e.term),
-        basis=attrs.evolve(s.basis, programme=(e.id,)),
+        basis=s.basis.only("programme", e.id),
     )
 
 
@@ -269,13 +274,15 @@ def _summit(s: State, e: SummitAttended) -> State:
     summit = Summit(
         name=e.summit, date=e.date, host=e.host, attended_by=e.attended_by, level=e.level
     )
-    return attrs.evolve(s, summits=(*s.summits, summit), basis=s.basis.add("summits", e.id))
+    summits: Grown[Summit] = s.summits  # type: ignore[assignment]
+    return attrs.evolve(s, summits=summits.plus(summit), basis=s.basis.add("summits", e.id))
 
 
 def _ministerial(s: State, e: MinisterialMeeting) -> State:
     meeting = Meeting(level=e.level, meeting=e.meeting, date=e.date, attended_by=e.attended_by)
+    ministerials: Grown[Meeting] = s.ministerials  # type: ignore[assignment]
     return attrs.evolve(
-        s, ministerials=(*s.ministerials, meeting), basis=s.basis.add("ministerials", e.id)
+        s, ministerials=ministerials.plus(meeting), basis=s.basis.add("ministerials", e.id)
     )
 
 
@@ -456,6 +463,19 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             for bound in (e.date.earliest, e.date.latest):
                 if bound is not None and start < bound <= end:
                     points.add(bound)
+    root_of = {e.id: root for root, members in groups.items() for e in members}
+    certain_at = {
+        root: min((e.date.latest or _dt.date.max) for e in members)
+        for root, members in groups.items()
+    }
+    by_start = sorted(
+        (e for members in groups.values() for e in members),
+        key=lambda e: (e.date.earliest or _dt.date.min, e.seq or 0),
+    )
+    started = 0
+    pending: dict[str, Event] = {}
+    pending_fields: Counter[str] = Counter()
+    expiring: list[tuple[_dt.date, int, str]] = []
     name = view.releases[-1].name
     state = State(release=name)
     starts: list[_dt.date] = []
@@ -469,17 +489,22 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             for other in others:
                 state = attrs.evolve(state, basis=state.basis.add(field or "", other))
             applied += 1
-        pending = [
-            e
-            for members in groups.values()
-            if not any(m.date.certainly_by(point) for m in members)
-            for e in members
-            if e.date.straddles(point)
-        ]
+        # The sweep of uncertainty: a report is pending from its earliest day until its
+        # fact is certain (through this report or another), kept in O(1) per change.
+        while started < len(by_start) and (by_start[started].date.earliest or point) <= point:
+            e = by_start[started]
+            started += 1
+            if point < certain_at[root_of[e.id]]:
+                pending[e.id] = e
+                pending_fields[type(e).changes_state or ""] += 1
+                heapq.heappush(expiring, (certain_at[root_of[e.id]], e.seq or 0, e.id))
+        while expiring and expiring[0][0] <= point:
+            done = pending.pop(heapq.heappop(expiring)[2])
+            pending_fields[type(done).changes_state or ""] -= 1
         snapshot = attrs.evolve(
             state,
-            uncertain=tuple(e.id for e in pending),
-            uncertain_fields=tuple(sorted({type(e).changes_state or "" for e in pending})),
+            uncertain=tuple(pending),
+            uncertain_fields=tuple(sorted(f for f, n in pending_fields.items() if n)),
         )
         if states and snapshot == states[-1]:
             continue

@@ -118,7 +118,8 @@ def connect(
     view = log.as_of_release(as_of_release)  # checks the release name
     releases = ", ".join(_quote(r) for r in view.release_names())
     con = duckdb.connect(str(database))
-    con.register("_steelbond_file", pq.read_table(bundled_path()))
+    with pq.ParquetFile(bundled_path()) as reader:
+        con.register("_steelbond_file", reader.read())
     con.register("_steelbond_timeline", timeline(as_of_release=as_of_release))
     con.register("_steelbond_sources", pa.Table.from_pylist(converter.unstructure(log.sources)))
     con.execute("SET enable_external_access = false")
