@@ -14,7 +14,7 @@ import tempfile
 from pathlib import Path
 
 from steelbond.ledger import read_ledger
-from steelbond.storage import write_log
+from steelbond.storage import _write as write_log  # the one writer allowed to the bundled file
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
 CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")

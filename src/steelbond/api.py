@@ -25,20 +25,20 @@ if TYPE_CHECKING:
 
 __all__ = ["EventCollection", "conflicts", "events", "sources", "state_at", "states_at", "timeline"]
 
-_TIMELINES: dict[tuple[int, str | None], Timeline] = {}
+_TIMELINES: dict[tuple[int, str | None], tuple[EventLog, Timeline]] = {}
 
 
 def _timeline(log: EventLog | None, release: str | None) -> Timeline:
     log = bundled_log() if log is None else log
     key = (id(log), release)
     cached = _TIMELINES.get(key)
-    if cached is None:
-        # A log is immutable, so its timeline never goes stale; keyed by identity, the
-        # cache holds one entry per log object and release asked about.
+    # A log is immutable, so its timeline never goes stale. The entry holds the log itself:
+    # an id is reused once its object is freed, so the identity is checked, not trusted.
+    if cached is None or cached[0] is not log:
         if len(_TIMELINES) > 32:
             _TIMELINES.clear()
-        cached = _TIMELINES[key] = replay(log, release)
-    return cached
+        cached = _TIMELINES[key] = (log, replay(log, release))
+    return cached[1]
 
 
 def state_at(

@@ -35,7 +35,7 @@ EXAMPLES = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"steelbond: error: {message} (see --help)\n")
+        self.exit(2, f"steelbond: error: {' '.join(message.split())} (see --help)\n")
 
 
 def _render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
@@ -45,8 +45,9 @@ def _render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> 
         return "" if v is None else v
 
     if fmt == "json":
+        names = _unique(columns)
         return json.dumps(
-            [dict(zip(columns, r, strict=True)) for r in rows],
+            [dict(zip(names, r, strict=True)) for r in rows],
             ensure_ascii=False,
             indent=1,
             default=str,
@@ -69,8 +70,25 @@ def _render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> 
     return "\n".join([line(columns), line(["-" * w for w in widths]), *map(line, text)])
 
 
+def _unique(columns: Sequence[str]) -> list[str]:
+    """Column names made unique for JSON keys (``a``, ``a`` -> ``a``, ``a_2``)."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in columns:
+        seen[name] = seen.get(name, 0) + 1
+        out.append(name if seen[name] == 1 else f"{name}_{seen[name]}")
+    return out
+
+
 def _table(table: Any, fmt: str) -> str:
-    return _render(table.column_names, [tuple(r.values()) for r in table.to_pylist()], fmt)
+    # Column by column, not via to_pylist()'s dicts, which merge repeated column names.
+    try:
+        rows = list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+    except OverflowError as exc:  # DuckDB's DATE 'infinity' has no Python date
+        raise SteelbondError(
+            f"a value cannot be shown ({exc}); CAST it to VARCHAR in the query"
+        ) from None
+    return _render(table.column_names, rows, fmt)
 
 
 def _state(args: argparse.Namespace) -> str:
@@ -144,7 +162,7 @@ def _run_sql(query: str, args: argparse.Namespace) -> str:
         if result is None:
             return ""
         return _table(result.to_arrow_table(), args.format)
-    except duckdb.Error as exc:
+    except (duckdb.Error, OverflowError) as exc:
         raise SteelbondError(f"SQL error: {' '.join(str(exc).split())}") from None
 
 

@@ -72,6 +72,26 @@ converter.register_structure_hook(bool, _strict(bool, "true or false"))
 converter.register_structure_hook(float, _float)
 converter.register_structure_hook(_dt.date, _day)
 converter.register_structure_hook(PartialDate, _partial_date)
+
+
+def _is_tuple(tp: Any) -> bool:
+    return getattr(tp, "__origin__", None) is tuple
+
+
+def _tuple_hook(tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
+    (item,) = {a for a in tp.__args__ if a is not Ellipsis}
+    item_hook = converter.get_structure_hook(item)
+
+    def hook(value: Any, _: Any) -> tuple[Any, ...]:
+        # A string is a sequence too: without this check "cyber" would become 5 letters.
+        if not isinstance(value, list | tuple):
+            raise TypeError(f"expected a list, got {type(value).__name__} {value!r}")
+        return tuple(item_hook(v, item) for v in value)
+
+    return hook
+
+
+converter.register_structure_hook_factory(_is_tuple, _tuple_hook)
 converter.register_unstructure_hook(
     PartialDate,
     lambda d: {
@@ -115,10 +135,21 @@ def structure_event(row: Mapping[str, Any], *, strict_fields: bool = True) -> Ev
         )
     data = dict(row)
     version = data.get("schema_version", SCHEMA_VERSION)
-    if not isinstance(version, int) or version > SCHEMA_VERSION:
+    if type(version) is not int:
         raise EventError(
-            f"event {event_id!r} was written with schema version {version!r}, newer than this "
+            f"event {event_id!r} has schema version {version!r}; it must be an integer",
+            label,
+        )
+    if version > SCHEMA_VERSION:
+        raise EventError(
+            f"event {event_id!r} was written with schema version {version}, newer than this "
             f"steelbond understands ({SCHEMA_VERSION}); upgrade steelbond",
+            label,
+        )
+    if version < SCHEMA_VERSION and any(v not in UPCASTS for v in range(version, SCHEMA_VERSION)):
+        raise EventError(
+            f"event {event_id!r} has schema version {version}, which no release of steelbond "
+            f"wrote (versions run from 1 to {SCHEMA_VERSION})",
             label,
         )
     while version < SCHEMA_VERSION:
@@ -190,3 +221,5 @@ def structure(value: Any, cls: type[T]) -> T:
         return converter.structure(value, cls)
     except (ClassValidationError, ForbiddenExtraKeysError) as exc:
         raise EventError(f"{cls.__name__}: {_describe(exc)}") from None
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise EventError(f"{cls.__name__}: {exc}") from None

@@ -41,13 +41,25 @@ def _load_toml(path: Path) -> dict[str, Any]:
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
-    except (OSError, tomllib.TOMLDecodeError) as exc:
+    except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise LedgerError(f"cannot read ledger file {path}: {exc}", str(path)) from None
+
+
+def _tables(doc: dict[str, Any], key: str, path: Path) -> list[dict[str, Any]]:
+    """The ``[[key]]`` array of tables of a ledger file, checked to be one."""
+    items = doc.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise LedgerError(
+            f"{path.name}: '{key}' must be an array of tables ([[{key}]]), "
+            f"not {type(items).__name__}",
+            str(path),
+        )
+    return items
 
 
 def _event_row(raw: dict[str, Any], release: str, path: Path) -> dict[str, Any]:
     row = dict(raw)
-    if "citation" not in row:
+    if not row.get("citation"):
         raise LedgerError(
             f"{path.name}: event {row.get('id')!r} has no [[event.citation]]; every event "
             "needs at least one",
@@ -71,18 +83,33 @@ def read_ledger(root: Path | None = None) -> EventLog:
     file-name order, events in file order: that order is the log's ``seq``.
     """
     root = root or default_ledger_dir()
-    sources = tuple(
-        structure(s, Source) for s in _load_toml(root / "sources.toml").get("source", [])
-    )
-    releases = tuple(
-        structure(r, Release) for r in _load_toml(root / "releases.toml").get("release", [])
-    )
+    sources_path, releases_path = root / "sources.toml", root / "releases.toml"
+    try:
+        sources = tuple(
+            structure(s, Source) for s in _tables(_load_toml(sources_path), "source", sources_path)
+        )
+    except EventError as exc:
+        raise LedgerError(f"{sources_path.name}: {exc}", str(sources_path)) from None
+    try:
+        releases = tuple(
+            structure(r, Release)
+            for r in _tables(_load_toml(releases_path), "release", releases_path)
+        )
+    except EventError as exc:
+        raise LedgerError(f"{releases_path.name}: {exc}", str(releases_path)) from None
+    for release in releases:
+        if not re.fullmatch(r"[0-9A-Za-z][0-9A-Za-z.+-]*", release.name):
+            raise LedgerError(
+                f"releases.toml: release name {release.name!r} must be a version such as "
+                "'0.2.0' (it names a folder of the ledger)",
+                str(releases_path),
+            )
     log = EventLog(sources=sources, releases=releases)
     known_sources = {s.id for s in sources}
     for release in releases:
         folder = root / release.name
         for path in sorted(folder.glob("*.toml")):
-            for raw in _load_toml(path).get("event", []):
+            for raw in _tables(_load_toml(path), "event", path):
                 row = _event_row(raw, release.name, path)
                 try:
                     event = structure_event(row)

@@ -81,6 +81,11 @@ class EventLog(Sequence[Event]):
         out = list(self._events)
         prev = self.head
         for event in events:
+            if not event.citations:
+                raise EventError(
+                    f"event {event.id!r} has no citation; every event names its source",
+                    event.id,
+                )
             if event.id in known:
                 raise EventError(
                     f"event id {event.id!r} is already in the log; ids are never reused — "

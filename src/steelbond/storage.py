@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import hashlib
 import json
 import os
 import tempfile
@@ -38,6 +39,15 @@ __all__ = ["LogFile", "arrow_schema", "log_from_table", "log_to_table", "read_lo
 
 _META_SOURCES = b"steelbond.sources"
 _META_RELEASES = b"steelbond.releases"
+_META_SEAL = b"steelbond.seal"
+
+
+def _seal(head: str, sources: bytes, releases: bytes) -> str:
+    """SHA-256 over the head and the stored sources and releases: the hash chain covers the
+    events, the seal covers what travels beside them in the file's metadata."""
+    digest = hashlib.sha256(head.encode("ascii"))
+    digest.update(b"\x00" + sources + b"\x00" + releases)
+    return digest.hexdigest()
 
 
 def _arrow_type(tp: Any) -> pa.DataType:
@@ -93,10 +103,13 @@ def log_to_table(log: EventLog) -> pa.Table:
     """The log as one Arrow table, sources and releases in its schema metadata."""
     import pyarrow as pa
 
+    sources = json.dumps(converter.unstructure(log.sources), ensure_ascii=False).encode()
+    releases = json.dumps(converter.unstructure(log.releases), ensure_ascii=False).encode()
     schema = arrow_schema().with_metadata(
         {
-            _META_SOURCES: json.dumps(converter.unstructure(log.sources), ensure_ascii=False),
-            _META_RELEASES: json.dumps(converter.unstructure(log.releases), ensure_ascii=False),
+            _META_SOURCES: sources,
+            _META_RELEASES: releases,
+            _META_SEAL: _seal(log.head, sources, releases).encode("ascii"),
         }
     )
     return pa.Table.from_pylist([unstructure_event(e) for e in log], schema=schema)
@@ -104,13 +117,14 @@ def log_to_table(log: EventLog) -> pa.Table:
 
 def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
     """Rebuild the typed log from an Arrow table written by :func:`log_to_table`."""
-    meta = table.schema.metadata or {}
-    missing = [n for n in arrow_schema().names if n not in table.schema.names]
-    if missing or _META_SOURCES not in meta or _META_RELEASES not in meta:
-        raise StorageError(
-            f"{origin} is not a steelbond log: missing columns {missing} or its metadata", origin
-        )
     try:
+        meta = table.schema.metadata or {}
+        missing = [n for n in arrow_schema().names if n not in table.schema.names]
+        if missing or not {_META_SOURCES, _META_RELEASES, _META_SEAL} <= meta.keys():
+            raise StorageError(
+                f"{origin} is not a steelbond log: missing columns {missing} or its metadata",
+                origin,
+            )
         sources = tuple(structure(s, Source) for s in json.loads(meta[_META_SOURCES]))
         releases = tuple(structure(r, Release) for r in json.loads(meta[_META_RELEASES]))
         events = []
@@ -123,9 +137,16 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
             events.append(event)
     except StorageError:
         raise
-    except (SteelbondError, ValueError, TypeError, KeyError) as exc:
+    except (SteelbondError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
         raise StorageError(f"{origin}: {exc}", origin) from None
-    return EventLog.from_events(events, sources, releases)
+    log = EventLog.from_events(events, sources, releases)
+    if _seal(log.head, meta[_META_SOURCES], meta[_META_RELEASES]).encode() != meta[_META_SEAL]:
+        raise StorageError(
+            f"{origin}: its sources, releases or last event do not match the file's seal; "
+            "the file was edited outside steelbond",
+            origin,
+        )
+    return log
 
 
 def read_log(path: str | os.PathLike[str]) -> EventLog:
@@ -144,7 +165,7 @@ def read_log(path: str | os.PathLike[str]) -> EventLog:
             table = reader.read()
     except FileNotFoundError:
         raise StorageError(f"no log file at {p}", str(p)) from None
-    except (OSError, pa.ArrowException) as exc:
+    except (OSError, ValueError, pa.ArrowException) as exc:
         raise StorageError(f"cannot read log file {p}: {exc}", str(p)) from None
     return log_from_table(table, str(p))
 
@@ -153,21 +174,40 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
     """Write the log to ``path`` atomically (temporary file, fsync, rename).
 
     The same log always gives the same bytes, so released files can be rebuilt exactly.
+    steelbond's bundled data is refused: it is read-only to every API.
     """
+    _refuse_bundled(Path(path))
+    _write(log, Path(path))
+
+
+def _write(log: EventLog, p: Path) -> None:
     import pyarrow.parquet as pq
 
-    p = Path(path)
     table = log_to_table(log)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+    except OSError as exc:
+        raise StorageError(f"cannot write {p}: {exc}", str(p)) from None
+    try:
+        # mkstemp makes the file 0600; give it the mode a plainly created file would get
+        # (or the mode of the file it replaces).
+        try:
+            mode = os.stat(p).st_mode & 0o777
+        except OSError:
+            umask = os.umask(0)
+            os.umask(umask)
+            mode = 0o666 & ~umask
+        os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
             pq.write_table(table, fh, compression="zstd")
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise StorageError(f"cannot write {p}: {exc}", str(p)) from None
         raise
     dir_fd = os.open(p.parent, os.O_RDONLY)
     try:
@@ -179,7 +219,11 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
 @contextlib.contextmanager
 def _locked(path: Path) -> Iterator[None]:
     lock_path = path.with_name(path.name + ".lock")
-    with lock_path.open("a") as fh:
+    try:
+        lock = lock_path.open("a")
+    except OSError as exc:
+        raise StorageError(f"cannot lock {path}: {exc}", str(path)) from None
+    with lock as fh:
         fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield
@@ -234,7 +278,7 @@ class LogFile:
                 current, sources=current.sources + tuple(s for s in sources if s.id not in known)
             )
             new = current.append(*events, release=release)
-            write_log(new, self.path)
+            _write(new, self.path)
             return new
 
 

@@ -133,7 +133,8 @@ def timeline_table(timeline: Timeline) -> pa.Table:
 
 
 def _days(days: Iterable[object]) -> Any:
-    """The query dates as a NumPy int32 array of days since 1970-01-01."""
+    """The query dates as a NumPy int64 array of days since 1970-01-01 (no narrowing
+    before the coverage check, so a far date cannot wrap into a covered one)."""
     import numpy as np
     import pyarrow as pa
 
@@ -146,14 +147,14 @@ def _days(days: Iterable[object]) -> Any:
             )
         if days.null_count:
             raise DateError("the dates contain nulls; drop or fill them first", None)
-        return days.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int32)
+        return days.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
     if isinstance(days, np.ndarray) and days.dtype.kind == "M":
         if np.isnat(days).any():
             raise DateError("the dates contain NaT; drop or fill them first", None)
-        return days.astype("datetime64[D]").astype(np.int64).astype(np.int32)
+        return days.astype("datetime64[D]").astype(np.int64)
     if isinstance(days, str | bytes):
         raise DateError(f"states_at takes many dates, not one string {days!r}", days)
-    return np.fromiter(((to_day(d) - _EPOCH).days for d in days), dtype=np.int32)
+    return np.fromiter(((to_day(d) - _EPOCH).days for d in days), dtype=np.int64)
 
 
 def states_table(timeline: Timeline, days: Iterable[object]) -> pa.Table:
@@ -162,12 +163,12 @@ def states_table(timeline: Timeline, days: Iterable[object]) -> pa.Table:
     import pyarrow as pa
 
     wanted = _days(days)
-    starts = np.array([(d - _EPOCH).days for d in timeline.starts], dtype=np.int32)
+    starts = np.array([(d - _EPOCH).days for d in timeline.starts], dtype=np.int64)
     lo = (timeline.coverage_start - _EPOCH).days
     hi = (timeline.coverage_end - _EPOCH).days
     outside = (wanted < lo) | (wanted > hi)
     if outside.any():
-        first = _EPOCH + _dt.timedelta(days=int(wanted[outside][0]))
+        first = str(np.datetime64(int(wanted[outside][0]), "D"))
         raise OutOfCoverageError(
             f"{int(outside.sum())} date(s) are outside the days this log's sources cover "
             f"({timeline.coverage_start} to {timeline.coverage_end}), the first {first}; "
@@ -176,4 +177,5 @@ def states_table(timeline: Timeline, days: Iterable[object]) -> pa.Table:
         )
     index = np.searchsorted(starts, wanted, side="right") - 1
     table = timeline_table(timeline).take(pa.array(index))
-    return table.add_column(0, "date", pa.array(wanted, pa.int32()).cast(pa.date32()))
+    dates = pa.array(wanted.astype(np.int32), pa.int32()).cast(pa.date32())
+    return table.add_column(0, "date", dates)
