@@ -139,7 +139,7 @@ SOURCE = Source(
     license="CC BY 4.0",
 )
 
-_WORDS = (
+_WORDS = (  # noqa: SIM905 - 47 words read better as one string
     "south korea nato partnership alliance summit ministers cooperation dialogue defence "
     "cyber exercise interoperability security indo pacific global partner programme trust "
     "fund contribution arms contract delivery tanks howitzers jets poland norway estonia "

@@ -7,8 +7,8 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,docs]'
-.venv/bin/ruff check src tests tools
-.venv/bin/ruff format --check src tests tools
+.venv/bin/ruff check src tests tools bench docs
+.venv/bin/ruff format --check src tests tools bench docs
 .venv/bin/mypy
 .venv/bin/python tools/build_data.py --check
 .venv/bin/python -m pytest -q
