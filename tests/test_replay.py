@@ -343,3 +343,17 @@ def test_other_reports_of_a_corrected_fact_stay_with_the_correction():
     assert [s.name for s in late.summits] == ["The Hague"]
     assert set(late.basis.summits) == {"hague-june", "hague-echo"}
     assert steelbond.state_at("2025-06-01", log=log).summits == ()
+
+
+def test_dialogue_since_names_the_event_that_started_it():
+    from steelbond import Cooperation
+
+    log = EventLog(releases=(testing.sample_release(),)).append(
+        Cooperation(**_env("exercise", "2004"), area="exercise", activity="x"),
+        Cooperation(**_env("talks", "2005-12"), area="political_dialogue", activity="y"),
+        release="mine-1",
+    )
+    s = steelbond.state_at("2006-01-01", log=log)
+    assert s.dialogue_since == parse_date("2005-12")
+    assert s.basis.dialogue_since == ("talks",)
+    assert "dialogue since     2005-12  [talks]" in str(s)

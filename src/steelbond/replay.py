@@ -130,6 +130,7 @@ class Basis:
     summits: Sequence[str] = attrs.field(factory=Grown)
     ministerials: Sequence[str] = attrs.field(factory=Grown)
     cooperation_areas: Sequence[str] = attrs.field(factory=Grown)
+    dialogue_since: Sequence[str] = attrs.field(factory=Grown)
     trust_fund_usd: Sequence[str] = attrs.field(factory=Grown)
     arms_deals: Sequence[str] = attrs.field(factory=Grown)
 
@@ -199,7 +200,7 @@ class State:
                 ", ".join(self.cooperation_areas) or "none",
                 b.cooperation_areas,
             ),
-            _line("dialogue since", str(self.dialogue_since or "none"), b.cooperation_areas[:1]),
+            _line("dialogue since", str(self.dialogue_since or "none"), b.dialogue_since),
             _line("trust funds (USD)", f"{self.trust_fund_usd:,.0f}", b.trust_fund_usd),
             _line("arms deals", str(self.arms_deals), b.arms_deals),
         ]
@@ -288,15 +289,12 @@ def _ministerial(s: State, e: MinisterialMeeting) -> State:
 
 def _cooperation(s: State, e: Cooperation) -> State:
     areas = s.cooperation_areas if e.area in s.cooperation_areas else (*s.cooperation_areas, e.area)
+    basis = s.basis.add("cooperation_areas", e.id)
     since = s.dialogue_since
     if e.area == "political_dialogue" and since is None:
         since = e.date
-    return attrs.evolve(
-        s,
-        cooperation_areas=areas,
-        dialogue_since=since,
-        basis=s.basis.add("cooperation_areas", e.id),
-    )
+        basis = basis.only("dialogue_since", e.id)
+    return attrs.evolve(s, cooperation_areas=areas, dialogue_since=since, basis=basis)
 
 
 def _contribution(s: State, e: Contribution) -> State:
