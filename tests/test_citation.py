@@ -40,6 +40,25 @@ def test_cite_refuses_an_unknown_format():
         steelbond.cite("ris")  # type: ignore[arg-type]
 
 
+def test_citation_cff_is_valid_against_the_official_schema():
+    """The CFF 1.2.0 JSON schema, as shipped in cffconvert's wheel (found without importing
+    cffconvert, whose own dependencies are not installed)."""
+    import importlib.util
+
+    import jsonschema
+
+    spec = importlib.util.find_spec("cffconvert")
+    assert spec is not None and spec.submodule_search_locations, "pip install --no-deps cffconvert"
+    schema_path = Path(next(iter(spec.submodule_search_locations))) / "schemas/1.2.0/schema.json"
+    schema = json.loads(schema_path.read_text("utf-8"))
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
+    cff = json.loads(json.dumps(cff, default=str))  # YAML dates to strings, as the schema asks
+    jsonschema.validate(cff, schema, format_checker=jsonschema.FormatChecker())
+    broken = dict(cff, authors=[])
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
+
+
 def test_citation_cff_matches_the_package():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text("utf-8"))
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]

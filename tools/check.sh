@@ -7,6 +7,9 @@ PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test,docs]'
+# The official CITATION.cff schema ships inside cffconvert; its own dependencies include a
+# ruamel.yaml that does not build on every machine, and the test needs only the schema file.
+.venv/bin/python -m pip install -q --no-deps 'cffconvert>=2'
 .venv/bin/ruff check src tests tools bench docs
 .venv/bin/ruff format --check src tests tools bench docs
 .venv/bin/mypy
