@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from steelbond.bundled import bundled_path
+from steelbond.errors import StorageError
 from steelbond.ledger import check_ledger, default_ledger_dir, read_ledger
 from steelbond.storage import read_log, write_log
 
@@ -123,3 +124,23 @@ def test_a_row_of_an_older_schema_is_upgraded_on_read(monkeypatch):
     monkeypatch.setitem(conv.UPCASTS, 0, rename_subject)
     event = conv.structure_event(row)
     assert event.topic == "other" and event.schema_version == conv.SCHEMA_VERSION
+
+
+def test_the_json_lines_mirror_holds_exactly_the_parquet_log():
+    from steelbond.bundled import bundled_log
+    from steelbond.storage import read_json_lines
+
+    mirror = read_json_lines(bundled_path().with_suffix(".jsonl"))
+    mirror.verify()
+    assert mirror == read_log(bundled_path())
+    bundled_log.cache_clear()
+    assert bundled_log() == mirror
+
+
+def test_a_damaged_mirror_is_a_storage_error(tmp_path):
+    from steelbond.storage import read_json_lines
+
+    path = tmp_path / "events.jsonl"
+    path.write_text('{"sources": []}\n{"kind": "context"}\n', "utf-8")
+    with pytest.raises(StorageError, match=str(path)):
+        read_json_lines(path)

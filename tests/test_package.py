@@ -21,6 +21,15 @@ def test_import_loads_neither_pyarrow_nor_duckdb():
     assert out.stdout.strip() == "[]"
 
 
+def test_a_cold_state_query_needs_neither_pyarrow_nor_numpy():
+    code = (
+        "import sys, steelbond; steelbond.state_at('2015-06-30'); "
+        "print(sorted(m for m in ('pyarrow', 'numpy', 'duckdb') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_every_declared_name_resolves():
     for name in steelbond.__all__:
         assert getattr(steelbond, name) is not None
@@ -69,6 +78,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_the_wheel_carries_the_data_and_the_type_marker(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "steelbond/data/events.parquet" in names
+    assert "steelbond/data/events.jsonl" in names
     assert "steelbond/py.typed" in names
 
 

@@ -15,9 +15,11 @@ from pathlib import Path
 
 from steelbond.ledger import read_ledger
 from steelbond.storage import _write as write_log  # the one writer allowed to the bundled file
+from steelbond.storage import write_json_lines
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
 CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")
+MIRROR = TARGET.with_suffix(".jsonl")
 
 
 def _checksum_line() -> str:
@@ -40,10 +42,14 @@ if __name__ == "__main__":
             fresh = Path(tmp) / "events.parquet"
             write_log(log, fresh)
             same = TARGET.is_file() and fresh.read_bytes() == TARGET.read_bytes()
+            write_json_lines(log, Path(tmp) / "events.jsonl")
+            mirror = (Path(tmp) / "events.jsonl").read_bytes()
+            same = same and MIRROR.is_file() and mirror == MIRROR.read_bytes()
         same = same and CHECKSUM.is_file() and CHECKSUM.read_text("ascii") == _checksum_line()
         print("data/events.parquet matches the ledger" if same else "data/events.parquet is stale")
         sys.exit(0 if same else 1)
     write_log(log, TARGET)
+    write_json_lines(log, MIRROR)
     CHECKSUM.write_text(_checksum_line(), encoding="ascii")
     from steelbond.bundled import bundled_log
 

@@ -33,10 +33,18 @@ def bundled_path() -> Path:
 
 @cache
 def bundled_log() -> EventLog:
-    """The bundled log, read once per process (``bundled_log.cache_clear()`` resets it)."""
-    from .storage import read_log
+    """The bundled log, read once per process (``bundled_log.cache_clear()`` resets it).
 
-    return read_log(bundled_path())
+    It is read from ``events.jsonl``, the JSON-lines mirror of ``events.parquet`` built
+    from the same ledger (a test holds them equal), when it is there: that needs neither
+    pyarrow nor NumPy, which makes a cold query about three times faster. ``steelbond
+    verify`` checks the chain of both files.
+    """
+    from .storage import read_json_lines, read_log
+
+    path = bundled_path()
+    mirror = path.with_suffix(".jsonl")
+    return read_json_lines(mirror) if mirror.is_file() else read_log(path)
 
 
 @attrs.frozen

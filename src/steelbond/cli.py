@@ -196,10 +196,17 @@ def _verify(args: argparse.Namespace) -> str:
         problems.append(f"no checksum file {expected_file.name} beside {path}")
     elif expected_file.read_text("ascii").split()[0] != digest:
         problems.append(f"{path} does not match its checksum {expected_file.name}")
-    try:
-        bundled_log().verify()
-    except IntegrityError as exc:
-        problems.append(str(exc))
+    from .storage import read_log
+
+    for log in (read_log(path), bundled_log()):  # the Parquet file and its JSON-lines mirror
+        try:
+            log.verify()
+        except IntegrityError as exc:
+            problems.append(str(exc))
+    if read_log(path) != bundled_log():
+        problems.append(
+            f"{path.with_suffix('.jsonl').name} does not hold the events of {path.name}"
+        )
     if problems:
         for p in problems:
             print(f"steelbond: verify failed: {p}", file=sys.stderr)

@@ -35,7 +35,16 @@ from .log import EventLog
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["LogFile", "arrow_schema", "log_from_table", "log_to_table", "read_log", "write_log"]
+__all__ = [
+    "LogFile",
+    "arrow_schema",
+    "log_from_table",
+    "log_to_table",
+    "read_json_lines",
+    "read_log",
+    "write_json_lines",
+    "write_log",
+]
 
 _META_SOURCES = b"steelbond.sources"
 _META_RELEASES = b"steelbond.releases"
@@ -214,6 +223,44 @@ def _write(log: EventLog, p: Path) -> None:
         os.fsync(dir_fd)
     finally:
         os.close(dir_fd)
+
+
+def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
+    """Write the log as JSON lines: a header line with the sources and releases, then one
+    line per event (its fields as the converter gives them, the date as its text).
+
+    The bundled data ships this mirror of ``events.parquet`` because reading it needs
+    neither pyarrow nor NumPy, whose import alone costs a cold query more than the query.
+    """
+    header = {
+        "sources": converter.unstructure(log.sources),
+        "releases": converter.unstructure(log.releases),
+    }
+    lines = [json.dumps(header, ensure_ascii=False, sort_keys=True)]
+    for event in log:
+        row = unstructure_event(event)
+        row["date"] = event.date.text
+        lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
+    p = Path(path)
+    tmp = p.with_name(f".{p.name}.tmp")
+    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    os.replace(tmp, p)
+
+
+def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
+    """Read a log written by :func:`write_json_lines` (like :func:`read_log`, without
+    re-hashing every event: call :meth:`~steelbond.EventLog.verify` for that)."""
+    p = Path(path)
+    try:
+        header_line, *event_lines = p.read_text(encoding="utf-8").splitlines()
+        header = json.loads(header_line)
+        sources = tuple(structure(s, Source) for s in header["sources"])
+        releases = tuple(structure(r, Release) for r in header["releases"])
+        events = [structure_event(json.loads(line)) for line in event_lines]
+        log = EventLog.from_events(events, sources, releases)
+    except (OSError, ValueError, KeyError, TypeError, SteelbondError) as exc:
+        raise StorageError(f"cannot read log file {p}: {exc}", str(p)) from None
+    return log
 
 
 @contextlib.contextmanager
