@@ -198,12 +198,13 @@ def _verify(args: argparse.Namespace) -> str:
         problems.append(f"{path} does not match its checksum {expected_file.name}")
     from .storage import read_log
 
-    for log in (read_log(path), bundled_log()):  # the Parquet file and its JSON-lines mirror
+    stored = read_log(path)
+    for log in (stored, bundled_log()):  # the Parquet file and its JSON-lines mirror
         try:
             log.verify()
         except IntegrityError as exc:
             problems.append(str(exc))
-    if read_log(path) != bundled_log():
+    if stored != bundled_log():
         problems.append(
             f"{path.with_suffix('.jsonl').name} does not hold the events of {path.name}"
         )
