@@ -357,3 +357,30 @@ def test_dialogue_since_names_the_event_that_started_it():
     assert s.dialogue_since == parse_date("2005-12")
     assert s.basis.dialogue_since == ("talks",)
     assert "dialogue since     2005-12  [talks]" in str(s)
+
+
+def test_a_chain_of_corrections_keeps_other_reports_with_the_last_one():
+    first = SummitAttended(**_env("a", "2012"), summit="X", host="H")
+    echo = attrs.evolve(SummitAttended(**_env("f", "2012-06"), summit="X", host="H"), same_as="a")
+    fix = attrs.evolve(
+        SummitAttended(**_env("b", "2012-05"), summit="X", host="H"), supersedes=("a",)
+    )
+    fix_again = attrs.evolve(
+        SummitAttended(**_env("c", "2012-05-02"), summit="X", host="H"), supersedes=("b",)
+    )
+    log = EventLog(releases=(testing.sample_release(),)).append(
+        first, echo, fix, fix_again, release="mine-1"
+    )
+    late = steelbond.state_at("2012-12-31", log=log)
+    assert len(late.summits) == 1
+    assert set(late.basis.summits) == {"c", "f"}
+
+
+def test_a_signing_certain_after_its_revision_keeps_the_revision():
+    sign = ProgrammeSigned(**_env("sign", "2012"), programme="IPCP")
+    revise = ProgrammeRevised(**_env("rev", "2012-09"), programme="IPCP")
+    log = EventLog(releases=(testing.sample_release(),)).append(sign, revise, release="mine-1")
+    programme = steelbond.state_at("2012-12-31", log=log).programme
+    assert programme is not None
+    assert (programme.signed, programme.revisions) == (parse_date("2012"), 1)
+    assert steelbond.state_at("2012-12-31", log=log).basis.programme == ("rev", "sign")

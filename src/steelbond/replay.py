@@ -70,6 +70,7 @@ __all__ = [
     "Summit",
     "Timeline",
     "apply",
+    "facts",
     "replay",
 ]
 
@@ -233,6 +234,12 @@ def _designation(s: State, e: DesignationChange) -> State:
 
 
 def _programme_signed(s: State, e: ProgrammeSigned) -> State:
+    prog = s.programme
+    if prog is not None and prog.name == e.programme and prog.signed is None:
+        # Its revision became certain first (a revision dated "2012-09", a signing "2012"):
+        # the signing completes that programme rather than replacing it.
+        signed = attrs.evolve(prog, signed=e.date, areas=e.areas or prog.areas, term=e.term)
+        return attrs.evolve(s, programme=signed, basis=s.basis.add("programme", e.id))
     return attrs.evolve(
         s,
         programme=Programme(name=e.programme, signed=e.date, areas=e.areas, term=e.term),
@@ -401,7 +408,23 @@ def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
     return min(known), to_day(log.releases[-1].coverage_end)
 
 
-def _groups(events: Sequence[Event]) -> dict[str, list[Event]]:
+def facts(log: EventLog) -> dict[str, str]:
+    """Each standing event's fact: the id of the earliest report it is ``same_as`` (its own
+    id when it stands alone). The SQL views group reports by this, as replay does."""
+    return {
+        e.id: root
+        for root, members in _groups(log.effective(), _replacements(log)).items()
+        for e in members
+    }
+
+
+def _replacements(log: EventLog) -> dict[str, str]:
+    """Which event replaced which, over every event of the log, superseded ones included, so
+    that a chain of corrections (A replaced by B, B by C) leads from A to C."""
+    return {old: e.id for e in log for old in e.supersedes}
+
+
+def _groups(events: Sequence[Event], replaced_by: dict[str, str]) -> dict[str, list[Event]]:
     """Reports of one fact (linked by ``same_as``), keyed by the earliest report's id.
 
     A ``same_as`` that names a superseded event follows the correction that replaced it,
@@ -409,7 +432,6 @@ def _groups(events: Sequence[Event]) -> dict[str, list[Event]]:
     event leaves the report standing alone.
     """
     seq = {e.id: e.seq or 0 for e in events}
-    replaced_by = {old: e.id for e in events for old in e.supersedes}
     parent = {e.id: e.id for e in events}
 
     def find(event_id: str) -> str:
@@ -453,7 +475,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
     """Fold the log (as of ``release``) into its full timeline, once."""
     view = log.as_of_release(release)
     start, end = _coverage(view)
-    groups = _groups([e for e in view.effective() if type(e) in FOLDS])
+    groups = _groups([e for e in view.effective() if type(e) in FOLDS], _replacements(view))
     folding = _representatives(groups)
     points = {start}
     for members in groups.values():

@@ -159,9 +159,10 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
 
 
 def read_log(path: str | os.PathLike[str]) -> EventLog:
-    """Read a log stored as Parquet; any damage raises :class:`~steelbond.errors.StorageError`.
-
-    Nothing is returned from a file that cannot be read whole.
+    """Read a log stored as Parquet; a file that cannot be read whole, or whose seal (over
+    the head, the sources and the releases) does not match, raises
+    :class:`~steelbond.errors.StorageError`. Call :meth:`~steelbond.EventLog.verify` to
+    re-hash every event.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq

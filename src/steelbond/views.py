@@ -89,13 +89,8 @@ def _facts_view(name: str, kind: str, columns: str) -> str:
                    list(id) OVER (PARTITION BY fact ORDER BY seq
                                   ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
                        AS reports
-            FROM (SELECT e.*,
-                         CASE WHEN e.same_as IS NULL THEN e.id
-                              ELSE coalesce(r.new, e.same_as) END AS fact
-                  FROM effective_events e
-                  LEFT JOIN (SELECT unnest(supersedes) AS old, id AS new
-                             FROM effective_events) r ON r.old = e.same_as
-                  WHERE e.kind = '{kind}'))
+            FROM effective_events JOIN _steelbond_facts USING (id)
+            WHERE kind = '{kind}')
         WHERE rank = 1 ORDER BY date_latest, seq"""
 
 
@@ -113,6 +108,7 @@ def connect(
 
     from .api import timeline
     from .converter import converter
+    from .replay import facts
 
     log = bundled_log()
     view = log.as_of_release(as_of_release)  # checks the release name
@@ -121,6 +117,11 @@ def connect(
     with pq.ParquetFile(bundled_path()) as reader:
         con.register("_steelbond_file", reader.read())
     con.register("_steelbond_timeline", timeline(as_of_release=as_of_release))
+    fact_of = facts(view)  # the grouping replay uses, so SQL and Python cannot differ
+    con.register(
+        "_steelbond_facts",
+        pa.table({"id": list(fact_of), "fact": list(fact_of.values())}),
+    )
     con.register("_steelbond_sources", pa.Table.from_pylist(converter.unstructure(log.sources)))
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
