@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import hashlib
 import io
 import json
 import sys
@@ -185,12 +184,12 @@ def _sql(args: argparse.Namespace) -> str:
 
 
 def _verify(args: argparse.Namespace) -> str:
-    from .bundled import bundled_log, bundled_path
+    from .bundled import bundled_log, bundled_path, data_version
     from .errors import IntegrityError
 
     path = bundled_path()
     expected_file = path.with_name(path.name + ".sha256")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    digest = data_version().sha256
     problems = []
     if not expected_file.is_file():
         problems.append(f"no checksum file {expected_file.name} beside {path}")

@@ -19,10 +19,10 @@ import os
 import tempfile
 import types
 import typing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import attrs
 
@@ -194,6 +194,12 @@ def _write(log: EventLog, p: Path) -> None:
     import pyarrow.parquet as pq
 
     table = log_to_table(log)
+    _atomically(p, lambda fh: pq.write_table(table, fh, compression="zstd"))
+
+
+def _atomically(p: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write ``p`` through ``write`` into a temporary file beside it, fsync, rename: a reader
+    or a crash sees the old file or the new one, never half of one."""
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     except OSError as exc:
@@ -209,7 +215,7 @@ def _write(log: EventLog, p: Path) -> None:
             mode = 0o666 & ~umask
         os.fchmod(fd, mode)
         with os.fdopen(fd, "wb") as fh:
-            pq.write_table(table, fh, compression="zstd")
+            write(fh)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, p)
@@ -242,10 +248,8 @@ def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
         row = unstructure_event(event)
         row["date"] = event.date.text
         lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
-    p = Path(path)
-    tmp = p.with_name(f".{p.name}.tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    os.replace(tmp, p)
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    _atomically(Path(path), lambda fh: fh.write(data))
 
 
 def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
