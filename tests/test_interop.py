@@ -62,3 +62,28 @@ def test_the_plot_draws_every_lane_and_a_mark_per_summit():
     ]
     summits = [line for line in ax.get_lines() if line.get_marker() == "D"]
     assert len(summits[0].get_xdata()) == len(steelbond.state_at("2025-12-31").summits)
+
+
+def test_states_at_list_columns_read_as_lists_of_strings_in_every_tool():
+    """The list columns are dictionary-encoded for speed; every reader must still see
+    plain lists of strings equal to what ``state_at`` says for the same day."""
+    import duckdb
+    import polars as pl
+
+    days = ["2008-04-03", "2015-06-30", "2023-07-12", "2025-12-31"]
+    table = steelbond.states_at(days)
+    frame = table.to_pandas()
+    polars = pl.from_arrow(table)
+    con = duckdb.connect()
+    con.register("s", table)
+    in_sql = con.sql("SELECT event_ids, cooperation_areas FROM s").fetchall()
+    for i, day in enumerate(days):
+        state = steelbond.state_at(day)
+        ids = list(state.basis.all_ids())
+        areas = list(state.cooperation_areas)
+        assert [str(x) for x in frame["event_ids"][i]] == ids
+        assert polars["event_ids"][i].to_list() == ids
+        assert list(in_sql[i][0]) == ids
+        assert list(in_sql[i][1]) == areas
+        assert table["cooperation_areas"][i].as_py() == areas
+    assert str(con.sql("SELECT event_ids FROM s").types[0]) == "VARCHAR[]"

@@ -4,6 +4,15 @@
 ``searchsorted`` finds each date's interval in the timeline, and Arrow's ``take`` gathers
 the rows. No date is replayed on its own.
 
+The list columns hold dictionary-encoded strings (``list<dictionary<int32, string>>``):
+the rows' lists are int32 indices into one dictionary of the column's distinct values, so
+gathering a million rows copies four bytes per item rather than the string, about 3.5x
+faster and 4x smaller than ``list<string>``. pyarrow, pandas, polars and DuckDB all read
+them as lists of strings (DuckDB: ``VARCHAR[]``). Sharing whole lists between rows
+(dictionary-encoded lists, or ``list_view``) would avoid the copy, but pandas cannot
+convert the former and pyarrow 26 casts the latter to invalid arrays, so the output keeps
+to types every tool reads correctly (see the performance page).
+
 Columns (the same in ``timeline_table``, ``states_table`` and the SQL view
 ``timeline``):
 
@@ -94,7 +103,11 @@ def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
 def _schema() -> pa.Schema:
     import pyarrow as pa
 
-    strings = pa.list_(pa.string())
+    # The lists hold dictionary-encoded strings: each row's list is int32 indices into one
+    # shared dictionary of the column's distinct values, so gathering a million rows copies
+    # 4 bytes per item instead of the string (5x less to copy). They read as lists of
+    # strings in pyarrow, pandas, polars and DuckDB (VARCHAR[]).
+    strings = pa.list_(pa.dictionary(pa.int32(), pa.string()))
     return pa.schema(
         [
             ("valid_from", pa.date32()),
@@ -120,8 +133,23 @@ def _schema() -> pa.Schema:
     )
 
 
+_TABLES: dict[int, tuple[Timeline, pa.Table]] = {}
+
+
 def timeline_table(timeline: Timeline) -> pa.Table:
-    """One row per interval of the timeline."""
+    """One row per interval of the timeline (built once per timeline: both are immutable)."""
+    cached = _TABLES.get(id(timeline))
+    # The entry holds the timeline itself: an id is reused once its object is freed.
+    if cached is not None and cached[0] is timeline:
+        return cached[1]
+    if len(_TABLES) > 32:
+        _TABLES.clear()
+    table = _build_timeline_table(timeline)
+    _TABLES[id(timeline)] = (timeline, table)
+    return table
+
+
+def _build_timeline_table(timeline: Timeline) -> pa.Table:
     import pyarrow as pa
 
     cols: dict[str, list[Any]] = {
