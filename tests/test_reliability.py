@@ -876,7 +876,8 @@ def _lines(output: str) -> list[list[str]]:
     return [line.split() for line in complete]
 
 
-_LEFTOVER = re.compile(r"\.log\.parquet\.[^/]+\.tmp")
+_LEFTOVER = re.compile(r"\.\d{12}\.parquet\.[^/]+\.tmp")
+_SEGMENT = re.compile(r"\d{12}\.parquet")
 
 
 @attrs.define
@@ -905,9 +906,12 @@ class _Lane:
         self.durable += extra
         for event_id, head in self.heads.items():
             assert log.by_id(event_id).hash == head
-        for other in self.path.parent.iterdir():
-            if other.name not in ("log.parquet", "log.parquet.lock"):
-                assert _LEFTOVER.fullmatch(other.name), other.name
+        committed = {f"{e.seq:012d}.parquet" for e in log}
+        for other in self.path.iterdir():
+            if other.name in ("index.sqlite3", "index.sqlite3-journal") or other.name in committed:
+                continue
+            # a temporary file, or a segment written but not committed when the kill came
+            assert _LEFTOVER.fullmatch(other.name) or _SEGMENT.fullmatch(other.name), other.name
 
 
 def test_a_writer_killed_at_random_moments_never_loses_or_garbles_the_log(tmp_path):
@@ -943,9 +947,7 @@ def test_a_writer_killed_at_random_moments_never_loses_or_garbles_the_log(tmp_pa
         assert [e.id for e in log] == [*lane.durable, "after-0", "after-1"]
     durable = sum(len(lane.durable) for lane in lanes)
     in_flight = sum(lane.in_flight for lane in lanes)
-    leftovers = sum(
-        1 for lane in lanes for p in lane.path.parent.iterdir() if _LEFTOVER.fullmatch(p.name)
-    )
+    leftovers = sum(1 for lane in lanes for p in lane.path.iterdir() if _LEFTOVER.fullmatch(p.name))
     print(
         f"\n{kills} kills: {durable} events durable, {in_flight} of them written but not yet "
         f"reported when killed; {leftovers} temporary files left by kills mid-write"
@@ -1050,11 +1052,11 @@ def test_a_stale_head_is_reported_to_the_loser_and_nothing_is_written(tmp_path):
     seen = alice.append(testing.sample_event("a")).head
     assert bob.read().head == seen
     won = alice.append(testing.sample_event("b"), expected_head=seen).head
-    before = path.read_bytes()
+    before = {p.name: p.read_bytes() for p in path.iterdir()}
     with pytest.raises(steelbond.ConflictError) as info:
         bob.append(testing.sample_event("c"), expected_head=seen)
     assert (info.value.expected, info.value.actual) == (seen, won)
-    assert path.read_bytes() == before
+    assert {p.name: p.read_bytes() for p in path.iterdir()} == before
     bob.append(testing.sample_event("c"), expected_head=bob.read().head)  # the retry
     assert [e.id for e in read_log(path)] == ["a", "b", "c"]
 
@@ -1184,13 +1186,14 @@ def test_the_real_bundled_file_cannot_be_appended_to():
     assert _sha(bundled_path()) == digest
 
 
-def test_a_hard_link_to_the_bundled_file_is_replaced_not_written_through(bundled_copy, tmp_path):
+def test_a_hard_link_to_the_bundled_file_is_not_written_through(bundled_copy, tmp_path):
     digest = _sha(bundled_copy)
     alias = tmp_path / "alias.parquet"
     os.link(bundled_copy, alias)
-    LogFile(alias).append(testing.sample_event("mine-x"))
+    with pytest.raises(StorageError, match="is a file"):  # a LogFile is a folder
+        LogFile(alias).append(testing.sample_event("mine-x"))
     assert _sha(bundled_copy) == digest
-    assert read_log(alias)[-1].id == "mine-x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["alias.parquet", "package"]
 
 
 def test_write_log_refuses_the_bundled_file(bundled_copy):
@@ -1202,7 +1205,7 @@ def test_write_log_refuses_the_bundled_file(bundled_copy):
         assert _sha(bundled_copy) == digest
 
 
-def test_log_files_write_only_beside_the_file_they_name(tmp_path, monkeypatch):
+def test_logs_write_only_in_the_folder_they_name(tmp_path, monkeypatch):
     folder = tmp_path / "mine"
     elsewhere = tmp_path / "elsewhere"
     folder.mkdir()
@@ -1217,20 +1220,22 @@ def test_log_files_write_only_beside_the_file_they_name(tmp_path, monkeypatch):
         return real_replace(src, dst, *args, **kwargs)
 
     monkeypatch.setattr(steelbond.storage.os, "replace", spy)
-    target = folder / "log.parquet"
+    target = folder / "log"
     log_file = LogFile(target)
     for i in range(3):
         log_file.append(testing.sample_event(f"e{i}"))
     write_log(_small_log(), folder / "other.parquet")
     assert len(replaced) == 4
-    for src, dst in replaced:
-        assert src.parent == dst.parent == folder
+    for (src, dst), where in zip(replaced, [target] * 3 + [folder], strict=True):
+        assert src.parent == dst.parent == where
         assert src.name.startswith(".") and src.name.endswith(".tmp")
     assert list(elsewhere.iterdir()) == []
-    assert sorted(p.name for p in folder.iterdir()) == [
-        "log.parquet",
-        "log.parquet.lock",
-        "other.parquet",
+    assert sorted(p.name for p in folder.iterdir()) == ["log", "other.parquet"]
+    assert sorted(p.name for p in target.iterdir()) == [
+        "000000000000.parquet",
+        "000000000001.parquet",
+        "000000000002.parquet",
+        "index.sqlite3",
     ]
 
 
@@ -1243,11 +1248,12 @@ def test_a_symlinked_log_path_never_writes_outside_the_folder_named(tmp_path):
     digest = _sha(outside / "real.parquet")
     link = inside / "log.parquet"
     link.symlink_to(outside / "real.parquet")
-    LogFile(link).append(testing.sample_event("new"))
+    with pytest.raises(StorageError, match="is a file"):  # a LogFile is a folder
+        LogFile(link).append(testing.sample_event("new"))
     assert _sha(outside / "real.parquet") == digest  # the file outside is untouched
-    assert not link.is_symlink()  # the link itself was replaced by the new log
-    assert [e.id for e in read_log(link)][-1] == "new"
+    assert link.is_symlink()
     assert sorted(p.name for p in outside.iterdir()) == ["real.parquet"]
+    assert sorted(p.name for p in inside.iterdir()) == ["log.parquet"]
 
 
 def test_reading_a_folder_is_refused(tmp_path):
@@ -1276,8 +1282,13 @@ def test_writing_keeps_the_file_readable_as_before(tmp_path):
     write_log(_small_log(), path)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
     path.chmod(0o644)
-    LogFile(path).append(testing.sample_event("x"))
-    assert path.stat().st_mode & 0o777 == 0o644
+    write_log(_small_log(3), path)
+    assert path.stat().st_mode & 0o777 == 0o644  # a rewrite keeps the file's mode
+    folder = tmp_path / "mine"
+    LogFile(folder).append(testing.sample_event("x"))
+    LogFile(folder).append(testing.sample_event("y"))
+    for segment in folder.glob("*.parquet"):
+        assert segment.stat().st_mode & 0o777 == 0o666 & ~umask
 
 
 # =============================================================================================

@@ -36,19 +36,19 @@ import tempfile
 import time
 from pathlib import Path
 
-from steelbond import ConflictError, EventLog, LogFile, StorageError, testing
+from steelbond import ConflictError, LogFile, StorageError, testing
 
 
 def _warm_up() -> None:
-    """Load everything an append uses (pyarrow, Parquet, zstd, the converter) before saying
+    """Load everything an append uses (pyarrow, Parquet, zstd, SQLite, the converter) before saying
     ready, so that the kills land in appends, not in imports. (Through a file in a
     temporary folder, not a BytesIO: pyarrow 26 can abort at exit after reading Parquet from
     a Python file object.)"""
-    from steelbond.storage import read_log, write_log
+    from steelbond.storage import read_log
 
     with tempfile.TemporaryDirectory(prefix="steelbond-warm-up-") as tmp:
-        write_log(EventLog().append(testing.sample_event("warm-up")), Path(tmp) / "log.parquet")
-        read_log(Path(tmp) / "log.parquet")
+        LogFile(Path(tmp) / "log").append(testing.sample_event("warm-up"))
+        read_log(Path(tmp) / "log")
 
 
 def main(argv: list[str] | None = None) -> int:

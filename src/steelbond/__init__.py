@@ -42,7 +42,8 @@ _EXPORTS = {
     "EventLog": "log",
     "read_log": "storage",
     "write_log": "storage",
-    "LogFile": "storage",
+    "LogFile": "logfile",
+    "Appended": "logfile",
     # dates
     "PartialDate": "dates",
     "Precision": "dates",
@@ -90,6 +91,7 @@ _SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views", "plot"}
 
 __all__ = [
     "KINDS",
+    "Appended",
     "ArgumentError",
     "ArmsDeal",
     "Basis",
@@ -223,6 +225,7 @@ if TYPE_CHECKING:
         Visit,
     )
     from .log import EventLog
+    from .logfile import Appended, LogFile
     from .replay import Basis, Meeting, Operation, Programme, State, Summit, Timeline
-    from .storage import LogFile, read_log, write_log
+    from .storage import read_log, write_log
     from .views import connect, sql

@@ -12,7 +12,7 @@ removed event.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, Sequence
 from typing import overload
 
 import attrs
@@ -21,7 +21,7 @@ from .converter import canonical_bytes
 from .errors import EventError, IntegrityError, UnknownReleaseError
 from .kinds import Conflict, Event, Release, Retraction, Source
 
-__all__ = ["GENESIS", "EventLog", "chain_hash"]
+__all__ = ["GENESIS", "EventLog", "chain_hash", "stamp"]
 
 GENESIS = "0" * 64
 """The ``prev_hash`` of the first event of every log."""
@@ -77,39 +77,14 @@ class EventLog(Sequence[Event]):
         (``supersedes``, retractions, conflicts) must name events already in the log or
         earlier in the same call.
         """
-        known = {e.id for e in self._events}
-        out = list(self._events)
-        prev = self.head
-        for event in events:
-            if not event.citations:
-                raise EventError(
-                    f"event {event.id!r} has no citation; every event names its source",
-                    event.id,
-                )
-            if event.id in known:
-                raise EventError(
-                    f"event id {event.id!r} is already in the log; ids are never reused — "
-                    "to correct an event, append a new one with supersedes=[old id]",
-                    event.id,
-                )
-            for ref in _references(event):
-                if ref not in known:
-                    raise EventError(
-                        f"event {event.id!r} refers to {ref!r}, which is not in the log",
-                        event.id,
-                    )
-            stamped = attrs.evolve(
-                event,
-                seq=len(out),
-                prev_hash=prev,
-                hash=None,
-                release=event.release if release is None else release,
-            )
-            stamped = attrs.evolve(stamped, hash=chain_hash(prev, stamped))
-            prev = stamped.hash or GENESIS
-            out.append(stamped)
-            known.add(event.id)
-        return attrs.evolve(self, events=tuple(out))
+        stamped = stamp(
+            events,
+            seq=len(self._events),
+            prev_hash=self.head,
+            known={e.id for e in self._events},
+            release=release,
+        )
+        return attrs.evolve(self, events=self._events + stamped)
 
     def verify(self) -> None:
         """Check the hash chain; raise :class:`~steelbond.errors.IntegrityError` at the first break.
@@ -203,6 +178,56 @@ class EventLog(Sequence[Event]):
     ) -> EventLog:
         """A log holding already-stamped events as they are (for readers; nothing is re-hashed)."""
         return cls(tuple(events), tuple(sources), tuple(releases))
+
+
+def stamp(
+    events: Iterable[Event],
+    *,
+    seq: int,
+    prev_hash: str,
+    known: Container[str],
+    release: str | None = None,
+) -> tuple[Event, ...]:
+    """Check ``events`` and stamp them to follow a log of ``seq`` events whose head is
+    ``prev_hash``: the one rule for appending, shared by :meth:`EventLog.append` and
+    :class:`~steelbond.LogFile` (which looks ids up in its index instead of holding the log).
+
+    ``known`` answers whether an id is already in the log. Ids must be new, every event must
+    cite a source, and references must name events in the log or earlier in ``events``.
+    """
+    batch: set[str] = set()
+    out: list[Event] = []
+    prev = prev_hash
+    for event in events:
+        if not event.citations:
+            raise EventError(
+                f"event {event.id!r} has no citation; every event names its source",
+                event.id,
+            )
+        if event.id in batch or event.id in known:
+            raise EventError(
+                f"event id {event.id!r} is already in the log; ids are never reused — "
+                "to correct an event, append a new one with supersedes=[old id]",
+                event.id,
+            )
+        for ref in _references(event):
+            if ref not in batch and ref not in known:
+                raise EventError(
+                    f"event {event.id!r} refers to {ref!r}, which is not in the log",
+                    event.id,
+                )
+        stamped = attrs.evolve(
+            event,
+            seq=seq + len(out),
+            prev_hash=prev,
+            hash=None,
+            release=event.release if release is None else release,
+        )
+        stamped = attrs.evolve(stamped, hash=chain_hash(prev, stamped))
+        prev = stamped.hash or GENESIS
+        out.append(stamped)
+        batch.add(event.id)
+    return tuple(out)
 
 
 def _references(event: Event) -> tuple[str, ...]:

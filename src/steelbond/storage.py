@@ -6,20 +6,20 @@ Sources and releases travel in the file's metadata, so one Parquet file is a who
 
 Writes are atomic: the new log goes to a temporary file in the same folder, is fsynced and
 renamed over the old one, so a reader (or a crash) sees the old file or the new one, never
-half of one. :class:`LogFile` adds optimistic concurrency for a user's own log.
+half of one. :class:`~steelbond.LogFile` (in :mod:`steelbond.logfile`) keeps a user's own
+log as a folder of such files, appended to without rewriting.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import json
 import os
 import tempfile
 import types
 import typing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -28,7 +28,7 @@ import attrs
 
 from .converter import converter, structure, structure_event, unstructure_event
 from .dates import PartialDate
-from .errors import ConflictError, SteelbondError, StorageError
+from .errors import SteelbondError, StorageError
 from .kinds import KINDS, Citation, Event, Release, Source
 from .log import EventLog
 
@@ -36,7 +36,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 __all__ = [
-    "LogFile",
     "arrow_schema",
     "log_from_table",
     "log_to_table",
@@ -124,6 +123,18 @@ def log_to_table(log: EventLog) -> pa.Table:
     return pa.Table.from_pylist([unstructure_event(e) for e in log], schema=schema)
 
 
+def sources_and_releases(
+    metadata: dict[bytes, bytes], origin: str
+) -> tuple[tuple[Source, ...], tuple[Release, ...]]:
+    """The sources and releases a stored log carries in its metadata."""
+    try:
+        sources = tuple(structure(s, Source) for s in json.loads(metadata[_META_SOURCES]))
+        releases = tuple(structure(r, Release) for r in json.loads(metadata[_META_RELEASES]))
+    except (SteelbondError, ValueError, TypeError, KeyError) as exc:
+        raise StorageError(f"{origin}: its sources or releases: {exc}", origin) from None
+    return sources, releases
+
+
 def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
     """Rebuild the typed log from an Arrow table written by :func:`log_to_table`."""
     try:
@@ -134,8 +145,7 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
                 f"{origin} is not a steelbond log: missing columns {missing} or its metadata",
                 origin,
             )
-        sources = tuple(structure(s, Source) for s in json.loads(meta[_META_SOURCES]))
-        releases = tuple(structure(r, Release) for r in json.loads(meta[_META_RELEASES]))
+        sources, releases = sources_and_releases(meta, origin)
         events = []
         seen: set[str] = set()
         for index, row in enumerate(table.to_pylist()):
@@ -159,15 +169,22 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
 
 
 def read_log(path: str | os.PathLike[str]) -> EventLog:
-    """Read a log stored as Parquet; a file that cannot be read whole, or whose seal (over
-    the head, the sources and the releases) does not match, raises
+    """Read a log stored as Parquet: one file (:func:`write_log`) or a
+    :class:`~steelbond.LogFile` folder of segments. A file that cannot be read whole, or
+    whose seal (over the head, the sources and the releases) does not match, raises
     :class:`~steelbond.errors.StorageError`. Call :meth:`~steelbond.EventLog.verify` to
     re-hash every event.
     """
     import pyarrow as pa
     import pyarrow.parquet as pq
 
+    from .logfile import is_log_folder, read_log_folder
+
     p = Path(path)
+    if is_log_folder(p):
+        return read_log_folder(p)
+    if p.is_dir():
+        raise StorageError(f"{p} is a folder but not a steelbond log folder", str(p))
     try:
         # ParquetFile.read, not read_table: read_table goes through pyarrow.dataset, which
         # imports pandas when it is installed, tripling the cost of a cold query.
@@ -266,72 +283,6 @@ def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
     except (OSError, ValueError, KeyError, TypeError, SteelbondError) as exc:
         raise StorageError(f"cannot read log file {p}: {exc}", str(p)) from None
     return log
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    lock_path = path.with_name(path.name + ".lock")
-    try:
-        lock = lock_path.open("a")
-    except OSError as exc:
-        raise StorageError(f"cannot lock {path}: {exc}", str(path)) from None
-    with lock as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-@attrs.frozen
-class LogFile:
-    """A user's own log in one Parquet file, appended atomically and safely by many processes.
-
-    >>> import steelbond, tempfile, pathlib
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine.parquet"
-    >>> log = steelbond.LogFile(path).append(steelbond.testing.sample_event("mine-1"))
-    >>> len(steelbond.read_log(path))
-    1
-    """
-
-    path: Path = attrs.field(converter=Path)
-
-    def read(self) -> EventLog:
-        """The stored log (an empty log when the file does not exist yet)."""
-        if not self.path.exists():
-            return EventLog()
-        return read_log(self.path)
-
-    def append(
-        self,
-        *events: Event,
-        expected_head: str | None = None,
-        release: str | None = None,
-        sources: tuple[Source, ...] = (),
-    ) -> EventLog:
-        """Append ``events`` and return the new log; all or nothing.
-
-        With ``expected_head`` (the :attr:`EventLog.head` the caller last saw), the append
-        is refused with :class:`~steelbond.errors.ConflictError` if another writer got
-        there first, and nothing is written. New ``sources`` are added to the log's sources.
-        """
-        _refuse_bundled(self.path)
-        with _locked(self.path):
-            current = self.read()
-            if expected_head is not None and expected_head != current.head:
-                raise ConflictError(
-                    f"{self.path} has moved on: its head is {current.head[:12]}, not the "
-                    f"expected {expected_head[:12]}; read it again and retry",
-                    expected_head,
-                    current.head,
-                )
-            known = {s.id for s in current.sources}
-            current = attrs.evolve(
-                current, sources=current.sources + tuple(s for s in sources if s.id not in known)
-            )
-            new = current.append(*events, release=release)
-            _write(new, self.path)
-            return new
 
 
 def _refuse_bundled(path: Path) -> None:

@@ -1,0 +1,146 @@
+"""A LogFile folder: appends that never touch old data, and reads that notice what is wrong."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import steelbond
+from steelbond import EventLog, LogFile, StorageError, testing
+from steelbond.storage import read_log, write_log
+
+
+def _segments(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.suffix == ".parquet")
+
+
+def test_an_append_writes_one_new_segment_and_leaves_the_old_ones_as_they_were(tmp_path):
+    folder = tmp_path / "mine"
+    f = LogFile(folder)
+    f.append(testing.sample_event("a"), testing.sample_event("b"))
+    (first,) = _segments(folder)
+    before = (first.read_bytes(), first.stat().st_ino, first.stat().st_mtime_ns)
+    done = f.append(testing.sample_event("c"))
+    assert [p.name for p in _segments(folder)] == ["000000000000.parquet", "000000000002.parquet"]
+    assert (first.read_bytes(), first.stat().st_ino, first.stat().st_mtime_ns) == before
+    assert (done.length, [e.seq for e in done.events]) == (3, [2])
+    assert done.head == f.head() == read_log(folder).head
+
+
+def test_an_append_does_not_read_old_segments(tmp_path):
+    """An append costs the same however long the log is because it reads nothing old: with
+    the first segment garbled, appends still succeed, and only a read notices."""
+    folder = tmp_path / "mine"
+    f = LogFile(folder)
+    f.append(testing.sample_event("a"))
+    f.append(testing.sample_event("b"))
+    (folder / "000000000000.parquet").write_bytes(b"garbled")
+    f.append(testing.sample_event("c"))
+    with pytest.raises(StorageError, match=r"000000000000\.parquet"):
+        read_log(folder)
+
+
+def test_ids_already_in_any_segment_are_refused_from_the_index(tmp_path):
+    f = LogFile(tmp_path / "mine")
+    f.append(testing.sample_event("a"))
+    f.append(testing.sample_event("b"))
+    with pytest.raises(steelbond.EventError, match="already in the log"):
+        f.append(testing.sample_event("c"), testing.sample_event("a"))
+    assert [e.id for e in f.read()] == ["a", "b"]
+
+
+def test_a_segment_left_by_a_crash_before_the_commit_is_ignored_then_replaced(tmp_path):
+    folder = tmp_path / "mine"
+    f = LogFile(folder)
+    f.append(testing.sample_event("a"))
+    # what a writer killed between writing its segment and committing leaves behind
+    write_log(
+        EventLog().append(testing.sample_event("x"), testing.sample_event("y")),
+        folder / "000000000001.parquet",
+    )
+    assert [e.id for e in read_log(folder)] == ["a"]
+    f.append(testing.sample_event("b"))
+    log = read_log(folder)
+    log.verify()
+    assert [e.id for e in log] == ["a", "b"]
+
+
+def test_a_missing_segment_or_a_head_that_does_not_match_is_refused(tmp_path):
+    folder = tmp_path / "mine"
+    f = LogFile(folder)
+    for name in "abc":
+        f.append(testing.sample_event(name))
+    con = sqlite3.connect(folder / "index.sqlite3")
+    con.execute("UPDATE head SET hash = ?", ("f" * 64,))
+    con.commit()
+    con.close()
+    with pytest.raises(StorageError, match="index records 3"):
+        read_log(folder)
+    (folder / "000000000001.parquet").unlink()
+    with pytest.raises(StorageError, match="starts at event 2"):
+        read_log(folder)
+
+
+def test_a_single_file_log_is_not_taken_for_a_folder_and_can_be_carried_over(tmp_path):
+    single = tmp_path / "old.parquet"
+    write_log(EventLog().append(testing.sample_event("a")), single)
+    with pytest.raises(StorageError, match=r"LogFile.create"):
+        LogFile(single).append(testing.sample_event("b"))
+    folder = LogFile.create(tmp_path / "new", read_log(single))
+    folder.append(testing.sample_event("b"))
+    log = read_log(tmp_path / "new")
+    log.verify()
+    assert [e.id for e in log] == ["a", "b"]
+    assert log[0] == read_log(single)[0]
+    with pytest.raises(StorageError, match="already holds a log"):
+        LogFile.create(tmp_path / "new", read_log(single))
+
+
+def test_a_broken_log_is_not_carried_over(tmp_path):
+    import attrs
+
+    log = EventLog().append(testing.sample_event("a"), testing.sample_event("b"))
+    broken = EventLog.from_events([log[0], attrs.evolve(log[1], summary="edited")])
+    with pytest.raises(steelbond.IntegrityError):
+        LogFile.create(tmp_path / "new", broken)
+    assert not (tmp_path / "new" / "000000000000.parquet").exists()
+
+
+def test_duckdb_reads_the_folders_segments_as_one_table(tmp_path):
+    import duckdb
+
+    f = LogFile(tmp_path / "mine")
+    f.append(testing.sample_event("a"), testing.sample_event("b"))
+    f.append(testing.sample_event("c"))
+    rows = duckdb.sql(
+        f"SELECT id, seq FROM read_parquet('{tmp_path / 'mine'}/*.parquet') ORDER BY seq"
+    ).fetchall()
+    assert rows == [("a", 0), ("b", 1), ("c", 2)]
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(batches=st.lists(st.integers(0, 3), min_size=1, max_size=6))
+def test_appending_batches_to_a_folder_gives_the_log_eventlog_append_gives(
+    tmp_path_factory, batches
+):
+    folder = tmp_path_factory.mktemp("log") / "mine"
+    f = LogFile(folder)
+    expected = EventLog()
+    n = 0
+    for size in batches:
+        batch = [
+            testing.sample_event(f"e{n + i}", date=f"{2002 + (n + i) % 20}") for i in range(size)
+        ]
+        n += size
+        done = f.append(*batch, sources=(testing.sample_source(),))
+        expected = expected.append(*batch)
+        assert done.head == expected.head
+    got = f.read()
+    got.verify()
+    assert tuple(got) == tuple(expected)
