@@ -144,3 +144,17 @@ def test_appending_batches_to_a_folder_gives_the_log_eventlog_append_gives(
     got = f.read()
     got.verify()
     assert tuple(got) == tuple(expected)
+
+
+def test_an_empty_folder_becomes_a_log_but_a_folder_of_other_files_is_refused(tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    LogFile(empty).append(testing.sample_event("a"))
+    assert [e.id for e in read_log(empty)] == ["a"]
+    busy = tmp_path / "busy"
+    busy.mkdir()
+    (busy / "notes.txt").write_text("mine", "utf-8")
+    with pytest.raises(StorageError, match="other files"):
+        LogFile(busy).append(testing.sample_event("a"))
+    assert sorted(p.name for p in busy.iterdir()) == ["notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "empty"]  # no temporaries

@@ -25,6 +25,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import secrets
+import shutil
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -76,21 +78,19 @@ class Appended:
 
 @contextlib.contextmanager
 def _index(folder: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
-    """A transaction on the folder's index: ``BEGIN IMMEDIATE`` (the write lock) to write,
-    a read-only snapshot otherwise. Committed on success, rolled back on any error."""
-    path = folder / INDEX
+    """A transaction on the folder's index: ``BEGIN IMMEDIATE`` (the write lock) to write, a
+    snapshot to read. Committed on success, rolled back on any error.
+
+    Readers open the index read-write too (SQLite falls back to read-only when the file is
+    not writable): after a writer was killed mid-commit, the first connection must roll its
+    journal back, which a connection opened with ``mode=ro`` cannot do.
+    """
     try:
-        if write:
-            con = sqlite3.connect(path, timeout=600, isolation_level=None)
-        else:
-            con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=600)
-            con.isolation_level = None
+        con = sqlite3.connect(folder / INDEX, timeout=600, isolation_level=None)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open the index of {folder}: {exc}", str(folder)) from None
     try:
         try:
-            if write:
-                con.executescript(_SCHEMA)
             con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         except sqlite3.Error as exc:
             raise StorageError(f"cannot open the index of {folder}: {exc}", str(folder)) from None
@@ -284,11 +284,35 @@ class LogFile:
             )
 
     def _create(self) -> None:
+        """Make the folder with its index, atomically: both are built under a temporary name
+        beside it and renamed into place, so a log folder always has a complete index (a
+        writer killed half-way leaves only a hidden temporary folder)."""
         self._check_folder()
+        if is_log_folder(self.path):
+            return
+        if self.path.is_dir() and any(self.path.iterdir()):
+            raise StorageError(
+                f"{self.path} is a folder with other files in it, not a log folder; "
+                "give LogFile a new or empty folder",
+                str(self.path),
+            )
+        tmp = self.path.with_name(f".{self.path.name}.{secrets.token_hex(8)}.tmp")
         try:
-            self.path.mkdir(exist_ok=True)
-        except OSError as exc:
+            tmp.mkdir()  # the usual mode for a new folder (mkdtemp's would be 0700)
+            try:
+                con = sqlite3.connect(tmp / INDEX, isolation_level=None)
+                try:
+                    con.executescript(_SCHEMA)
+                finally:
+                    con.close()
+                os.rename(tmp, self.path)  # also replaces an empty folder, atomically
+            except OSError:
+                if not is_log_folder(self.path):  # unless another writer made it meanwhile
+                    raise
+        except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot create {self.path}: {exc}", str(self.path)) from None
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
 
     def _sources_and_releases(
         self, last_segment: int | None
