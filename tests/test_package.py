@@ -79,6 +79,7 @@ def test_the_wheel_carries_the_data_and_the_type_marker(wheel: Path):
     names = zipfile.ZipFile(wheel).namelist()
     assert "steelbond/data/events.parquet" in names
     assert "steelbond/data/events.jsonl" in names
+    assert "steelbond/data/timeline.json" in names
     assert "steelbond/py.typed" in names
 
 
@@ -100,9 +101,14 @@ def test_the_installed_wheel_answers_a_state_query_outside_the_source_tree(
         ],
         check=True,
     )
+    # It answers from the timeline shipped in the wheel: the file is there and believed
+    # (bundled_timeline gives it), and the log was neither read nor replayed.
     code = (
         "import steelbond; s = steelbond.state_at('2015-06-30'); "
-        "print(steelbond.__file__); print(s.designation.value)"
+        "print(steelbond.__file__); print(s.designation.value); "
+        "from steelbond.bundled import bundled_log, bundled_timeline; "
+        "print(bundled_timeline() is not None, bundled_log.cache_info().currsize, "
+        "'steelbond.replay' in sys.modules)"
     )
     out = subprocess.run(
         [sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, {str(target)!r}); {code}"],
@@ -111,6 +117,7 @@ def test_the_installed_wheel_answers_a_state_query_outside_the_source_tree(
         cwd=tmp_path,
         check=True,
     )
-    where, designation = out.stdout.split()
+    where, designation, shipped, logs_read, replayed = out.stdout.split()
     assert where.startswith(str(target))
     assert designation == "global_partner"
+    assert (shipped, logs_read, replayed) == ("True", "0", "False")

@@ -1,8 +1,12 @@
 """Build data/events.parquet from the ledger, deterministically (run from the repo root).
 
-    python tools/build_data.py          # write data/events.parquet
-    python tools/build_data.py --check  # fail if data/events.parquet is not what the ledger gives
+    python tools/build_data.py          # write data/events.parquet (and what ships beside it)
+    python tools/build_data.py --check  # fail if data/ is not what the ledger gives
     python tools/build_data.py --release 0.1.0 OUT  # write one release's file, as it shipped
+
+Beside events.parquet go its checksum, its JSON-lines mirror events.jsonl (read by
+bundled_log without pyarrow) and timeline.json, every release's timeline already replayed
+(read by a cold state_at; see steelbond.snapshot); --check checks all four.
 
 Each release's file as it shipped is kept in tests/data/releases/<release>/events.parquet,
 so that a test can load every released file with the current code.
@@ -13,13 +17,16 @@ import sys
 import tempfile
 from pathlib import Path
 
+from steelbond.bundled import TIMELINE_FILE
 from steelbond.ledger import read_ledger
+from steelbond.snapshot import render as render_timelines
 from steelbond.storage import _write as write_log  # the one writer allowed to the bundled file
 from steelbond.storage import write_json_lines
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
 CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")
 MIRROR = TARGET.with_suffix(".jsonl")
+TIMELINES = TARGET.with_name(TIMELINE_FILE)
 
 
 def _checksum_line() -> str:
@@ -39,21 +46,31 @@ if __name__ == "__main__":
         sys.exit(0)
     if "--check" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
-            fresh = Path(tmp) / "events.parquet"
+            fresh, fresh_mirror = Path(tmp) / TARGET.name, Path(tmp) / MIRROR.name
             write_log(log, fresh)
-            same = TARGET.is_file() and fresh.read_bytes() == TARGET.read_bytes()
-            write_json_lines(log, Path(tmp) / "events.jsonl")
-            mirror = (Path(tmp) / "events.jsonl").read_bytes()
-            same = same and MIRROR.is_file() and mirror == MIRROR.read_bytes()
-        same = same and CHECKSUM.is_file() and CHECKSUM.read_text("ascii") == _checksum_line()
-        print("data/events.parquet matches the ledger" if same else "data/events.parquet is stale")
-        sys.exit(0 if same else 1)
+            write_json_lines(log, fresh_mirror)
+            expected = {
+                TARGET: fresh.read_bytes(),
+                MIRROR: fresh_mirror.read_bytes(),
+                TIMELINES: render_timelines(log, MIRROR.name, fresh_mirror.read_bytes()),
+            }
+        stale = [
+            p.name for p, data in expected.items() if not p.is_file() or p.read_bytes() != data
+        ]
+        if not (CHECKSUM.is_file() and TARGET.is_file()) or (
+            CHECKSUM.read_text("ascii") != _checksum_line()
+        ):
+            stale.append(CHECKSUM.name)
+        print(f"data/ is stale: {', '.join(stale)}" if stale else "data/ matches the ledger")
+        sys.exit(1 if stale else 0)
     write_log(log, TARGET)
     write_json_lines(log, MIRROR)
+    TIMELINES.write_bytes(render_timelines(log, MIRROR.name, MIRROR.read_bytes()))
     CHECKSUM.write_text(_checksum_line(), encoding="ascii")
-    from steelbond.bundled import bundled_log
+    from steelbond.bundled import bundled_log, bundled_timeline
 
     bundled_log.cache_clear()
+    bundled_timeline.cache_clear()
     from datapackage import TARGET as PACKAGE  # tools/datapackage.py, beside this
     from datapackage import render
 

@@ -31,13 +31,13 @@ _EXPORTS = {
     "sql": "views",
     "bundled_log": "bundled",
     # the state
-    "State": "replay",
-    "Programme": "replay",
-    "Operation": "replay",
-    "Summit": "replay",
-    "Meeting": "replay",
-    "Basis": "replay",
-    "Timeline": "replay",
+    "State": "state",
+    "Programme": "state",
+    "Operation": "state",
+    "Summit": "state",
+    "Meeting": "state",
+    "Basis": "state",
+    "Timeline": "state",
     # the log and its storage
     "EventLog": "log",
     "read_log": "storage",
@@ -49,7 +49,7 @@ _EXPORTS = {
     "Precision": "dates",
     "parse_date": "dates",
     # events
-    "Designation": "kinds",
+    "Designation": "designation",
     "Citation": "kinds",
     "Source": "kinds",
     "Release": "kinds",
@@ -226,6 +226,6 @@ if TYPE_CHECKING:
     )
     from .log import EventLog
     from .logfile import Appended, LogFile
-    from .replay import Basis, Meeting, Operation, Programme, State, Summit, Timeline
+    from .state import Basis, Meeting, Operation, Programme, State, Summit, Timeline
     from .storage import read_log, write_log
     from .views import connect, sql

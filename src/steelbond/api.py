@@ -13,15 +13,16 @@ from typing import TYPE_CHECKING, Any, overload
 
 import attrs
 
-from .bundled import bundled_log
+from .bundled import bundled_log, bundled_timeline
 from .dates import to_day
 from .errors import EventError
-from .kinds import KINDS, Conflict, Context, Event, Source
-from .log import EventLog
-from .replay import State, Timeline, replay
+from .state import State, Timeline
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from .kinds import Conflict, Event, Source
+    from .log import EventLog
 
 __all__ = ["EventCollection", "conflicts", "events", "sources", "state_at", "states_at", "timeline"]
 
@@ -29,12 +30,24 @@ _TIMELINES: dict[tuple[int, str | None], tuple[EventLog, Timeline]] = {}
 
 
 def _timeline(log: EventLog | None, release: str | None) -> Timeline:
-    log = bundled_log() if log is None else log
+    """The timeline that answers state questions about ``log`` (``None``: the bundled log).
+
+    The bundled log's comes as shipped, already replayed (``bundled_timeline``), so that a
+    cold ``state_at`` imports neither cattrs nor the event classes: this module imports
+    those, the log and replay only when a question needs them.
+    """
+    if log is None:
+        shipped = bundled_timeline(release)
+        if shipped is not None:
+            return shipped
+        log = bundled_log()  # no usable timeline.json: replay the bundled log
     key = (id(log), release)
     cached = _TIMELINES.get(key)
     # A log is immutable, so its timeline never goes stale. The entry holds the log itself:
     # an id is reused once its object is freed, so the identity is checked, not trusted.
     if cached is None or cached[0] is not log:
+        from .replay import replay
+
         if len(_TIMELINES) > 32:
             _TIMELINES.clear()
         cached = _TIMELINES[key] = (log, replay(log, release))
@@ -73,7 +86,7 @@ def timeline(*, as_of_release: str | None = None, log: EventLog | None = None) -
 
 
 @attrs.frozen
-class EventCollection(Sequence[Event]):
+class EventCollection(Sequence["Event"]):
     """A filtered, ordered selection of typed events."""
 
     items: tuple[Event, ...]
@@ -97,6 +110,7 @@ class EventCollection(Sequence[Event]):
 
     def to_arrow(self) -> pa.Table:
         """The events as an Arrow table with the stored log's columns."""
+        from .log import EventLog
         from .storage import log_to_table
 
         return log_to_table(EventLog.from_events(self.items))
@@ -142,6 +156,8 @@ def events(
     undated bounds count as open. Superseded and retracted events are left out unless
     ``include_superseded``.
     """
+    from .kinds import KINDS, Context
+
     view = (bundled_log() if log is None else log).as_of_release(as_of_release)
     kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
     if kinds is not None and not kinds <= KINDS.keys():

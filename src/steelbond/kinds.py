@@ -9,12 +9,12 @@ turning events into Arrow rows is ``steelbond.converter``'s job.
 
 from __future__ import annotations
 
-import enum
 from typing import ClassVar
 
 import attrs
 
 from .dates import PartialDate
+from .designation import Designation  # its own module, so the state needs no event class
 
 __all__ = [
     "KINDS",
@@ -46,16 +46,6 @@ __all__ = [
 
 SCHEMA_VERSION = 1
 """Version of the row layout; every stored row records the version it was written with."""
-
-
-class Designation(enum.Enum):
-    """NATO's formal name for a partner's status."""
-
-    NONE = "none"
-    CONTACT_COUNTRY = "contact_country"
-    GLOBAL_PARTNER = "global_partner"
-    PARTNER_ACROSS_THE_GLOBE = "partner_across_the_globe"
-    INDO_PACIFIC_PARTNER = "indo_pacific_partner"
 
 
 @attrs.frozen

@@ -15,7 +15,7 @@ One fold, three uses
 --------------------
 ``apply`` is the one pure fold ``(state, event) -> state``, one function per kind.
 :func:`steelbond.replay.replay` runs it once over the events in date order and records
-the state after every day on which anything changes: that is the :class:`Timeline`, a
+the state after every day on which anything changes: that is the :class:`~steelbond.Timeline`, a
 list of half-open intervals ``[valid_from, valid_to)``. :meth:`steelbond.Timeline.state_at`
 and :meth:`steelbond.Timeline.states_at` answer one date or many by searching that list,
 never by replaying again.
@@ -29,23 +29,21 @@ last day its sources speak for). Dates outside are refused with
 
 from __future__ import annotations
 
-import bisect
 import datetime as _dt
 import heapq
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import attrs
 
 from ._grown import Grown
-from .dates import PartialDate, to_day
+from .dates import to_day
 from .errors import OutOfCoverageError
 from .kinds import (
     ArmsDeal,
     Contribution,
     Cooperation,
-    Designation,
     DesignationChange,
     Event,
     MinisterialMeeting,
@@ -57,9 +55,7 @@ from .kinds import (
     SummitAttended,
 )
 from .log import EventLog
-
-if TYPE_CHECKING:
-    import pyarrow as pa
+from .state import Basis, Meeting, Operation, Programme, State, Summit, Timeline
 
 __all__ = [
     "Basis",
@@ -73,157 +69,6 @@ __all__ = [
     "facts",
     "replay",
 ]
-
-
-@attrs.frozen
-class Programme:
-    """The partnership programme in force: its name, when signed, how often revised."""
-
-    name: str
-    signed: PartialDate | None
-    revisions: int = 0
-    last_revised: PartialDate | None = None
-    areas: tuple[str, ...] = ()
-    term: str | None = None
-
-
-@attrs.frozen
-class Operation:
-    """A NATO-led operation the partner is taking part in."""
-
-    name: str
-    since: PartialDate
-    role: str | None = None
-    place: str | None = None
-    personnel: int | None = None
-    personnel_approximate: bool = False
-
-
-@attrs.frozen
-class Summit:
-    """A NATO summit the partner attended."""
-
-    name: str
-    date: PartialDate
-    host: str
-    level: str | None = None
-    attended_by: str | None = None
-
-
-@attrs.frozen
-class Meeting:
-    """A NATO ministers' meeting the partner took part in."""
-
-    level: str
-    meeting: str
-    date: PartialDate
-    attended_by: str | None = None
-
-
-@attrs.frozen
-class Basis:
-    """The ids of the events behind each field of a :class:`State`, oldest first."""
-
-    designation: Sequence[str] = attrs.field(factory=Grown)
-    programme: Sequence[str] = attrs.field(factory=Grown)
-    mission_to_nato: Sequence[str] = attrs.field(factory=Grown)
-    operations: Sequence[str] = attrs.field(factory=Grown)
-    summits: Sequence[str] = attrs.field(factory=Grown)
-    ministerials: Sequence[str] = attrs.field(factory=Grown)
-    cooperation_areas: Sequence[str] = attrs.field(factory=Grown)
-    dialogue_since: Sequence[str] = attrs.field(factory=Grown)
-    trust_fund_usd: Sequence[str] = attrs.field(factory=Grown)
-    arms_deals: Sequence[str] = attrs.field(factory=Grown)
-
-    def add(self, field: str, event_id: str) -> Basis:
-        """A new basis with ``event_id`` added behind ``field`` (O(1): see ``_grown``)."""
-        current: Grown[str] = getattr(self, field)
-        return attrs.evolve(self, **{field: current.plus(event_id)})
-
-    def only(self, field: str, event_id: str) -> Basis:
-        """A new basis with ``event_id`` alone behind ``field``."""
-        return attrs.evolve(self, **{field: Grown((event_id,))})
-
-    def all_ids(self) -> tuple[str, ...]:
-        """Every event id behind the state, each once."""
-        return tuple(dict.fromkeys(i for f in attrs.fields(Basis) for i in getattr(self, f.name)))
-
-
-@attrs.frozen
-class State:
-    """South Korea's formal standing with NATO on one day, with the events behind it.
-
-    ``date`` is the day asked about (``None`` inside a timeline, where a state holds for an
-    interval). ``uncertain`` lists events whose date bounds straddle that day; they are not
-    counted, and ``uncertain_fields`` names what they would change.
-    """
-
-    date: _dt.date | None = None
-    release: str | None = None
-    designation: Designation = Designation.NONE
-    programme: Programme | None = None
-    mission_to_nato: bool = False
-    operations: tuple[Operation, ...] = ()
-    summits: Sequence[Summit] = attrs.field(factory=Grown)
-    ministerials: Sequence[Meeting] = attrs.field(factory=Grown)
-    cooperation_areas: tuple[str, ...] = ()
-    dialogue_since: PartialDate | None = None
-    trust_fund_usd: float = 0.0
-    arms_deals: int = 0
-    uncertain: tuple[str, ...] = ()
-    uncertain_fields: tuple[str, ...] = ()
-    basis: Basis = attrs.field(factory=Basis)
-
-    def __str__(self) -> str:
-        b = self.basis
-        prog = self.programme
-        lines = [
-            f"South Korea and NATO on {self.date or 'the interval'}"
-            f" (data release {self.release or 'unreleased'})",
-            _line("designation", self.designation.value.replace("_", " "), b.designation),
-            _line(
-                "programme",
-                f"{prog.name}, signed {prog.signed or 'date unknown'}, {prog.revisions} revision(s)"
-                if prog
-                else "none",
-                b.programme,
-            ),
-            _line("mission to NATO", "yes" if self.mission_to_nato else "no", b.mission_to_nato),
-            _line("operations", ", ".join(o.name for o in self.operations) or "none", b.operations),
-            _line(
-                "summits",
-                ", ".join(f"{s.name} ({s.date})" for s in self.summits) or "none",
-                b.summits,
-            ),
-            _line("ministerials", str(len(self.ministerials)), b.ministerials),
-            _line(
-                "cooperation",
-                ", ".join(self.cooperation_areas) or "none",
-                b.cooperation_areas,
-            ),
-            _line("dialogue since", str(self.dialogue_since or "none"), b.dialogue_since),
-            _line("trust funds (USD)", f"{self.trust_fund_usd:,.0f}", b.trust_fund_usd),
-            _line("arms deals", str(self.arms_deals), b.arms_deals),
-        ]
-        if self.uncertain:
-            lines.append(_line("uncertain", ", ".join(self.uncertain_fields), self.uncertain))
-        return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        from .frames import html_table
-
-        title, *rows = str(self).split("\n")
-        cells = []
-        for row in rows:
-            label, value = row[2:20].strip(), row[21:]
-            value, _, ids = value.partition("  [")
-            cells.append((label, value.strip(), ids.rstrip("]")))
-        return html_table(("field", "value", "events"), cells, title)
-
-
-def _line(label: str, value: str, ids: Sequence[str]) -> str:
-    shown = ", ".join(ids[:4]) + (f", +{len(ids) - 4} more" if len(ids) > 4 else "")
-    return f"  {label:<18} {value}" + (f"  [{shown}]" if ids else "")
 
 
 # --- the fold: one pure function per kind that changes the state -------------------------
@@ -336,66 +181,6 @@ def apply(state: State, event: Event) -> State:
     """The fold: the state after ``event`` (the state itself when the kind changes nothing)."""
     fold = FOLDS.get(type(event))
     return state if fold is None else fold(state, event)
-
-
-# --- the timeline ------------------------------------------------------------------------
-
-
-@attrs.frozen
-class Timeline:
-    """The state as half-open intervals ``[starts[i], starts[i+1])``; the last runs to
-    ``coverage_end`` inclusive."""
-
-    starts: tuple[_dt.date, ...]
-    states: tuple[State, ...]
-    coverage_start: _dt.date
-    coverage_end: _dt.date
-    release: str | None
-
-    def _check(self, day: _dt.date) -> None:
-        if not self.coverage_start <= day <= self.coverage_end:
-            raise OutOfCoverageError(
-                f"{day} is outside the days this log's sources cover "
-                f"({self.coverage_start} to {self.coverage_end}"
-                f"{', release ' + self.release if self.release else ''}); "
-                "steelbond does not extrapolate",
-                day,
-            )
-
-    def state_at(self, day: object) -> State:
-        """The state on ``day`` (a date or an ISO string)."""
-        d = to_day(day)
-        self._check(d)
-        index = bisect.bisect_right(self.starts, d) - 1
-        return attrs.evolve(self.states[index], date=d)
-
-    def valid_to(self) -> tuple[_dt.date, ...]:
-        """The exclusive end of each interval (the day after coverage for the last)."""
-        return (*self.starts[1:], self.coverage_end + _dt.timedelta(days=1))
-
-    def to_arrow(self) -> pa.Table:
-        """The timeline as an Arrow table, one row per interval (see :mod:`steelbond.tables`)."""
-        from .tables import timeline_table
-
-        return timeline_table(self)
-
-    def to_pandas(self) -> Any:
-        """The timeline as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
-        from .frames import to_pandas
-
-        return to_pandas(self.to_arrow())
-
-    def to_polars(self) -> Any:
-        """The timeline as a ``polars.DataFrame`` (needs the ``polars`` extra)."""
-        from .frames import to_polars
-
-        return to_polars(self.to_arrow())
-
-    def states_at(self, days: Iterable[object]) -> pa.Table:
-        """Many dates in one vectorised pass: one row per date, in the order given."""
-        from .tables import states_table
-
-        return states_table(self, days)
 
 
 def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
