@@ -25,7 +25,10 @@ def test_an_append_writes_one_new_segment_and_leaves_the_old_ones_as_they_were(t
     (first,) = _segments(folder)
     before = (first.read_bytes(), first.stat().st_ino, first.stat().st_mtime_ns)
     done = f.append(testing.sample_event("c"))
-    assert [p.name for p in _segments(folder)] == ["000000000000.parquet", "000000000002.parquet"]
+    assert [p.name for p in _segments(folder)] == [
+        "000000000000-000000000002.parquet",
+        "000000000002-000000000003.parquet",
+    ]
     assert (first.read_bytes(), first.stat().st_ino, first.stat().st_mtime_ns) == before
     assert (done.length, [e.seq for e in done.events]) == (3, [2])
     assert done.head == f.head() == read_log(folder).head
@@ -38,9 +41,9 @@ def test_an_append_does_not_read_old_segments(tmp_path):
     f = LogFile(folder)
     f.append(testing.sample_event("a"))
     f.append(testing.sample_event("b"))
-    (folder / "000000000000.parquet").write_bytes(b"garbled")
+    (folder / "000000000000-000000000001.parquet").write_bytes(b"garbled")
     f.append(testing.sample_event("c"))
-    with pytest.raises(StorageError, match=r"000000000000\.parquet"):
+    with pytest.raises(StorageError, match=r"000000000000-000000000001\.parquet"):
         read_log(folder)
 
 
@@ -58,15 +61,19 @@ def test_a_segment_left_by_a_crash_before_the_commit_is_ignored_then_replaced(tm
     f = LogFile(folder)
     f.append(testing.sample_event("a"))
     # what a writer killed between writing its segment and committing leaves behind
-    write_log(
-        EventLog().append(testing.sample_event("x"), testing.sample_event("y")),
-        folder / "000000000001.parquet",
-    )
+    orphan = folder / "000000000001-000000000003.parquet"
+    write_log(EventLog().append(testing.sample_event("x"), testing.sample_event("y")), orphan)
+    (folder / ".000000000001-000000000002.parquet.k1ll3d.tmp").write_bytes(b"half")
     assert [e.id for e in read_log(folder)] == ["a"]
     f.append(testing.sample_event("b"))
     log = read_log(folder)
     log.verify()
     assert [e.id for e in log] == ["a", "b"]
+    assert [p.name for p in sorted(folder.iterdir())] == [  # the next writer cleaned up
+        "000000000000-000000000001.parquet",
+        "000000000001-000000000002.parquet",
+        "index.sqlite3",
+    ]
 
 
 def test_a_missing_segment_or_a_head_that_does_not_match_is_refused(tmp_path):
@@ -80,8 +87,8 @@ def test_a_missing_segment_or_a_head_that_does_not_match_is_refused(tmp_path):
     con.close()
     with pytest.raises(StorageError, match="index records 3"):
         read_log(folder)
-    (folder / "000000000001.parquet").unlink()
-    with pytest.raises(StorageError, match="starts at event 2"):
+    (folder / "000000000001-000000000002.parquet").unlink()
+    with pytest.raises(StorageError, match=r"000000000001-000000000002\.parquet of .* missing"):
         read_log(folder)
 
 
@@ -107,7 +114,7 @@ def test_a_broken_log_is_not_carried_over(tmp_path):
     broken = EventLog.from_events([log[0], attrs.evolve(log[1], summary="edited")])
     with pytest.raises(steelbond.IntegrityError):
         LogFile.create(tmp_path / "new", broken)
-    assert not (tmp_path / "new" / "000000000000.parquet").exists()
+    assert not list((tmp_path / "new").glob("*.parquet"))
 
 
 def test_duckdb_reads_the_folders_segments_as_one_table(tmp_path):
@@ -158,3 +165,52 @@ def test_an_empty_folder_becomes_a_log_but_a_folder_of_other_files_is_refused(tm
         LogFile(busy).append(testing.sample_event("a"))
     assert sorted(p.name for p in busy.iterdir()) == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "empty"]  # no temporaries
+
+
+def test_small_segments_are_merged_by_size_tier_so_reads_stay_quick(tmp_path):
+    from steelbond.logfile import FANOUT
+
+    folder = tmp_path / "mine"
+    f = LogFile(folder)
+    n = FANOUT * FANOUT + FANOUT + 3  # one tier-2 merge, one tier-1 merge, 3 left over
+    for i in range(n):
+        f.append(testing.sample_event(f"e{i}"))
+    sizes = []
+    for p in _segments(folder):
+        first, stop = (int(x) for x in p.name.removesuffix(".parquet").split("-"))
+        sizes.append(stop - first)
+    assert sizes == [FANOUT * FANOUT, FANOUT, 1, 1, 1]
+    log = read_log(folder)
+    log.verify()
+    assert [e.id for e in log] == [f"e{i}" for i in range(n)]
+
+
+def test_a_read_during_merges_sees_a_whole_log(tmp_path):
+    import threading
+
+    folder = tmp_path / "mine"
+    f = LogFile(folder)
+    f.append(testing.sample_event("start"))
+    done = threading.Event()
+    problems: list[str] = []
+    lengths: list[int] = []
+
+    def reader() -> None:
+        while not done.is_set():
+            try:
+                log = read_log(folder)
+                log.verify()
+                lengths.append(len(log))
+            except Exception as exc:  # any failure is the finding
+                problems.append(repr(exc))
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    try:
+        for i in range(40):  # two merges of 16 one-event segments
+            f.append(testing.sample_event(f"e{i}"))
+    finally:
+        done.set()
+        thread.join()
+    assert problems == []
+    assert lengths == sorted(lengths) and lengths

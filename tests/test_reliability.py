@@ -876,8 +876,8 @@ def _lines(output: str) -> list[list[str]]:
     return [line.split() for line in complete]
 
 
-_LEFTOVER = re.compile(r"\.\d{12}\.parquet\.[^/]+\.tmp")
-_SEGMENT = re.compile(r"\d{12}\.parquet")
+_LEFTOVER = re.compile(r"\.\d{12}-\d{12}\.parquet\.[^/]+\.tmp")
+_SEGMENT = re.compile(r"\d{12}-\d{12}\.parquet")
 
 
 @attrs.define
@@ -906,11 +906,11 @@ class _Lane:
         self.durable += extra
         for event_id, head in self.heads.items():
             assert log.by_id(event_id).hash == head
-        committed = {f"{e.seq:012d}.parquet" for e in log}
         for other in self.path.iterdir():
-            if other.name in ("index.sqlite3", "index.sqlite3-journal") or other.name in committed:
+            if other.name in ("index.sqlite3", "index.sqlite3-journal"):
                 continue
-            # a temporary file, or a segment written but not committed when the kill came
+            # a segment (listed, or written but not committed when the kill came: the next
+            # writer removes it), or a temporary file
             assert _LEFTOVER.fullmatch(other.name) or _SEGMENT.fullmatch(other.name), other.name
 
 
@@ -1232,9 +1232,9 @@ def test_logs_write_only_in_the_folder_they_name(tmp_path, monkeypatch):
     assert list(elsewhere.iterdir()) == []
     assert sorted(p.name for p in folder.iterdir()) == ["log", "other.parquet"]
     assert sorted(p.name for p in target.iterdir()) == [
-        "000000000000.parquet",
-        "000000000001.parquet",
-        "000000000002.parquet",
+        "000000000000-000000000001.parquet",
+        "000000000001-000000000002.parquet",
+        "000000000002-000000000003.parquet",
         "index.sqlite3",
     ]
 

@@ -1,10 +1,10 @@
 """A user's own log on disk, appended to at the same cost however long it grows.
 
 A :class:`LogFile` is a folder: the log's events in immutable Parquet *segments*, one per
-append, named by the ``seq`` of their first event (``000000000000.parquet``, ...), and an
-index, ``index.sqlite3``, holding every event id and the log's length and head hash. The
-folder is an ordinary Parquet dataset, so DuckDB or pyarrow can read
-``mine/*.parquet`` directly.
+append, named by the ``seq`` range they hold (``000000000000-000000000003.parquet`` holds
+events 0 to 2), and an index, ``index.sqlite3``, holding every event id, the list of
+segments and the log's length and head hash. The folder's committed segments are an
+ordinary Parquet dataset: DuckDB or pyarrow can read them directly.
 
 An append never reads or rewrites old events. Under the index's write lock (SQLite's
 ``BEGIN IMMEDIATE``, which also serialises writers in other processes) it checks the new
@@ -12,8 +12,17 @@ ids and references against the index, stamps the events from the stored head
 (:func:`steelbond.log.stamp`, the rule :meth:`steelbond.EventLog.append` uses), writes them
 as a new segment (temporary file, fsync, rename) and commits the new ids, length and head.
 The commit is the moment the append happens: a crash before it leaves, at most, a segment
-numbered past the log's length, which readers ignore and the next append replaces; SQLite
+the index does not list, which readers never open and the next writer removes; SQLite
 makes the commit itself atomic and durable.
+
+Many small appends would make many small files, each with its own Parquet footer, and a
+slow read. So segments are merged by size tier, as log-structured stores do: once the
+last 16 segments are of one tier (tier *t* holds 16**t to 16**(t+1) - 1 events), they are
+rewritten as one segment of the next tier, in a transaction of its own after the append.
+A log of n events then has at most 16 segments per tier, and each event is rewritten once
+per tier, about log16(n) times in all; one append in 16 pays for a small merge, one in 256
+for a larger one, and so on. Merges replace files a reader may be about to open, so a
+reader that finds a listed segment gone reads the list again.
 
 Why SQLite: checking that an id is new must not cost more as the log grows, which needs an
 index on disk; SQLite, in the standard library, is that index with crash-safe transactions
@@ -44,21 +53,27 @@ if TYPE_CHECKING:
 __all__ = ["Appended", "LogFile", "is_log_folder", "read_log_folder"]
 
 INDEX = "index.sqlite3"
-_SEGMENT = re.compile(r"(\d{12})\.parquet")
+FANOUT = 16
+"""Segments of one size tier merged at once (see the module's docstring)."""
+_SEGMENT = re.compile(r"\d{12}-\d{12}\.parquet")
 _SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS ids (id TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS segments (first INTEGER PRIMARY KEY, stop INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS head (
     one INTEGER PRIMARY KEY CHECK (one = 1),
     length INTEGER NOT NULL,
-    hash TEXT NOT NULL,
-    last_segment INTEGER
+    hash TEXT NOT NULL
 );
-INSERT OR IGNORE INTO head VALUES (1, 0, '{GENESIS}', NULL);
+INSERT OR IGNORE INTO head VALUES (1, 0, '{GENESIS}');
 """
 
 
-def _segment_name(first_seq: int) -> str:
-    return f"{first_seq:012d}.parquet"
+def _segment_name(first: int, stop: int) -> str:
+    return f"{first:012d}-{stop:012d}.parquet"
+
+
+def _tier(size: int) -> int:
+    return (size.bit_length() - 1) // (FANOUT.bit_length() - 1) if size else 0
 
 
 def is_log_folder(path: Path) -> bool:
@@ -107,14 +122,26 @@ def _index(folder: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
         con.close()
 
 
-def _head(con: sqlite3.Connection, folder: Path) -> tuple[int, str, int | None]:
+def _head(con: sqlite3.Connection, folder: Path) -> tuple[int, str]:
     try:
-        row = con.execute("SELECT length, hash, last_segment FROM head").fetchone()
+        row = con.execute("SELECT length, hash FROM head").fetchone()
     except sqlite3.Error as exc:
         raise StorageError(f"{folder}: unreadable index: {exc}", str(folder)) from None
     if row is None:
         raise StorageError(f"{folder}: its index has no head record", str(folder))
-    return row[0], row[1], row[2]
+    return row[0], row[1]
+
+
+def _listed(con: sqlite3.Connection, folder: Path) -> list[tuple[int, int]]:
+    """The committed segments, as ``(first, stop)`` seq ranges in order."""
+    try:
+        return con.execute("SELECT first, stop FROM segments ORDER BY first").fetchall()
+    except sqlite3.Error as exc:
+        raise StorageError(f"{folder}: unreadable index: {exc}", str(folder)) from None
+
+
+class _Vanished(Exception):
+    """A listed segment was gone when opened: a merge replaced it meanwhile."""
 
 
 class _KnownIds:
@@ -136,36 +163,34 @@ def _read_segment(path: Path) -> pa.Table:
         with pq.ParquetFile(path) as reader:
             return reader.read()
     except FileNotFoundError:
-        raise StorageError(f"segment {path.name} of {path.parent} is missing", str(path)) from None
+        raise _Vanished(path) from None
     except (OSError, ValueError, pa.ArrowException) as exc:
         raise StorageError(f"cannot read segment {path}: {exc}", str(path)) from None
 
 
 def read_log_folder(folder: Path) -> EventLog:
-    """The log a :class:`LogFile` folder holds: its committed segments, in order.
+    """The log a :class:`LogFile` folder holds: the segments its index lists, in order.
 
-    Segments numbered at or past the committed length (left by a crash before the commit)
-    are ignored. Raises :class:`~steelbond.errors.StorageError` when segments are missing or
-    do not join up, or when the last event is not the head the index records.
+    Raises :class:`~steelbond.errors.StorageError` when a segment is missing or unreadable,
+    when the segments do not join up, or when the last event is not the head the index
+    records.
     """
-    from .storage import log_from_table
-
-    with _index(folder, write=False) as con:
-        length, head, _ = _head(con, folder)
-    starts = sorted(int(m.group(1)) for p in folder.iterdir() if (m := _SEGMENT.fullmatch(p.name)))
-    events: list[Event] = []
-    last = EventLog()
-    for start in (s for s in starts if s < length):
-        if start != len(events):
-            raise StorageError(
-                f"{folder}: segment {_segment_name(start)} starts at event {start}, but the "
-                f"segments before it hold {len(events)} events",
-                str(folder),
-            )
-        path = folder / _segment_name(start)
-        last = log_from_table(_read_segment(path), str(path))
-        events.extend(last)
-    log = EventLog.from_events(events, last.sources, last.releases)
+    for _ in range(100):
+        with _index(folder, write=False) as con:
+            length, head = _head(con, folder)
+            listed = _listed(con, folder)
+        try:
+            log = _read_segments(folder, listed)
+        except _Vanished as gone:
+            with _index(folder, write=False) as con:
+                if _listed(con, folder) == listed:  # not a merge: the file is missing
+                    raise StorageError(
+                        f"segment {gone.args[0].name} of {folder} is missing", str(folder)
+                    ) from None
+            continue  # a merge replaced it: read the new list
+        break
+    else:  # pragma: no cover - a hundred merges during one read
+        raise StorageError(f"{folder} kept changing while it was read; try again", str(folder))
     if len(log) != length or log.head != head:
         raise StorageError(
             f"{folder}: its segments hold {len(log)} events ending in {log.head[:12]}, but its "
@@ -174,6 +199,30 @@ def read_log_folder(folder: Path) -> EventLog:
             str(folder),
         )
     return log
+
+
+def _read_segments(folder: Path, listed: list[tuple[int, int]], start: int = 0) -> EventLog:
+    """The events of the ``listed`` segments, which must run on from event ``start``."""
+    from .storage import log_from_table
+
+    events: list[Event] = []
+    last = EventLog()
+    for first, stop in listed:
+        path = folder / _segment_name(first, stop)
+        if first != start + len(events):
+            raise StorageError(
+                f"{folder}: segment {path.name} starts at event {first}, but the segments "
+                f"before it end at event {start + len(events)}",
+                str(folder),
+            )
+        last = log_from_table(_read_segment(path), str(path))
+        if len(last) != stop - first:
+            raise StorageError(
+                f"{path}: holds {len(last)} events, not the {stop - first} its name says",
+                str(path),
+            )
+        events.extend(last)
+    return EventLog.from_events(events, last.sources, last.releases)
 
 
 @attrs.frozen
@@ -224,7 +273,7 @@ class LogFile:
         _refuse_bundled(self.path)
         self._create()
         with _index(self.path, write=True) as con:
-            length, head, last_segment = _head(con, self.path)
+            length, head = _head(con, self.path)
             if expected_head is not None and expected_head != head:
                 raise ConflictError(
                     f"{self.path} has moved on: its head is {head[:12]}, not the "
@@ -237,17 +286,14 @@ class LogFile:
             )
             if not stamped:
                 return Appended((), length, head)
-            old_sources, releases = self._sources_and_releases(last_segment)
+            listed = _listed(con, self.path)
+            old_sources, releases = self._sources_and_releases(listed)
             known = {s.id for s in old_sources}
             new_sources = old_sources + tuple(s for s in sources if s.id not in known)
-            self._write_segment(length, EventLog.from_events(stamped, new_sources, releases))
-            con.executemany("INSERT INTO ids VALUES (?, ?)", [(e.id, e.seq) for e in stamped])
-            new_head = stamped[-1].hash or GENESIS
-            con.execute(
-                "UPDATE head SET length = ?, hash = ?, last_segment = ?",
-                (length + len(stamped), new_head, length),
-            )
-        return Appended(stamped, length + len(stamped), new_head)
+            self._clean(listed)
+            self._commit_segment(con, EventLog.from_events(stamped, new_sources, releases))
+        self._compact()
+        return Appended(stamped, length + len(stamped), stamped[-1].hash or GENESIS)
 
     @classmethod
     def create(cls, path: str | os.PathLike[str], log: EventLog) -> LogFile:
@@ -267,12 +313,39 @@ class LogFile:
             if _head(con, log_file.path)[0]:
                 raise StorageError(f"{log_file.path} already holds a log", str(log_file.path))
             if len(log):
-                log_file._write_segment(0, log)
-                con.executemany("INSERT INTO ids VALUES (?, ?)", [(e.id, e.seq) for e in log])
-                con.execute(
-                    "UPDATE head SET length = ?, hash = ?, last_segment = 0", (len(log), log.head)
-                )
+                log_file._commit_segment(con, log)
         return log_file
+
+    def _commit_segment(self, con: sqlite3.Connection, events: EventLog) -> None:
+        """Write ``events`` (stamped to follow the log's head) as a new segment and record
+        it, its ids and the new head in the index (committed when the transaction ends)."""
+        from .storage import _write
+
+        first = events[0].seq or 0
+        stop = first + len(events)
+        _write(events, self.path / _segment_name(first, stop))
+        con.executemany("INSERT INTO ids VALUES (?, ?)", [(e.id, e.seq) for e in events])
+        con.execute("INSERT INTO segments VALUES (?, ?)", (first, stop))
+        con.execute("UPDATE head SET length = ?, hash = ?", (stop, events.head))
+
+    def _compact(self) -> None:
+        """Merge the last :data:`FANOUT` segments while they are all of one size tier."""
+        from .storage import _write
+
+        while True:
+            with _index(self.path, write=True) as con:
+                listed = _listed(con, self.path)
+                tail = listed[-FANOUT:]
+                if len(tail) < FANOUT or len({_tier(stop - first) for first, stop in tail}) > 1:
+                    return
+                merged = _read_segments(self.path, tail, tail[0][0])
+                first, stop = tail[0][0], tail[-1][1]
+                _write(merged, self.path / _segment_name(first, stop))
+                con.execute("DELETE FROM segments WHERE first >= ?", (first,))
+                con.execute("INSERT INTO segments VALUES (?, ?)", (first, stop))
+            for old_first, old_stop in tail:  # after the commit: readers may still open them
+                with contextlib.suppress(FileNotFoundError):
+                    (self.path / _segment_name(old_first, old_stop)).unlink()
 
     def _check_folder(self) -> None:
         if self.path.exists() and not self.path.is_dir():
@@ -315,24 +388,30 @@ class LogFile:
             shutil.rmtree(tmp, ignore_errors=True)
 
     def _sources_and_releases(
-        self, last_segment: int | None
+        self, listed: list[tuple[int, int]]
     ) -> tuple[tuple[Source, ...], tuple[Release, ...]]:
         """The sources and releases, from the metadata of the last segment (which holds all
         of them as they stood at the last append)."""
-        if last_segment is None:
+        if not listed:
             return (), ()
         import pyarrow.parquet as pq
 
         from .storage import sources_and_releases
 
-        path = self.path / _segment_name(last_segment)
+        path = self.path / _segment_name(*listed[-1])
         try:
             metadata = pq.read_schema(path).metadata or {}
         except (OSError, ValueError) as exc:
             raise StorageError(f"cannot read segment {path}: {exc}", str(path)) from None
         return sources_and_releases(metadata, str(path))
 
-    def _write_segment(self, first_seq: int, log: EventLog) -> None:
-        from .storage import _write
-
-        _write(log, self.path / _segment_name(first_seq))
+    def _clean(self, listed: list[tuple[int, int]]) -> None:
+        """Remove what killed writers left in the folder: segments the index does not list
+        and temporary files. Only a writer holding the index's write lock calls this, and
+        every file is written under that lock, so none of them is still being written."""
+        keep = {_segment_name(first, stop) for first, stop in listed}
+        for path in self.path.iterdir():
+            stale = _SEGMENT.fullmatch(path.name) and path.name not in keep
+            if stale or (path.name.startswith(".") and path.name.endswith(".tmp")):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
