@@ -4,11 +4,12 @@
 ``searchsorted`` finds each date's interval in the timeline, and Arrow's ``take`` gathers
 the rows. No date is replayed on its own.
 
-The list columns hold dictionary-encoded strings (``list<dictionary<int32, string>>``):
-the rows' lists are int32 indices into one dictionary of the column's distinct values, so
-gathering a million rows copies four bytes per item rather than the string, about 3.5x
-faster and 4x smaller than ``list<string>``. pyarrow, pandas, polars and DuckDB all read
-them as lists of strings (DuckDB: ``VARCHAR[]``). Sharing whole lists between rows
+The string columns are dictionary-encoded (``dictionary<int32, string>``, and
+``list<dictionary<int32, string>>`` for the lists): each value is an int32 index into one
+dictionary of the column's distinct values, so gathering a million rows copies four bytes
+per value or list item rather than the string, about 3.5x faster and 4x smaller. pyarrow,
+polars and DuckDB read them as strings (DuckDB: ``VARCHAR`` and ``VARCHAR[]``); pandas
+makes the scalar ones categoricals, which compare with strings as usual. Sharing whole lists between rows
 (dictionary-encoded lists, or ``list_view``) would avoid the copy, but pandas cannot
 convert the former and pyarrow 26 casts the latter to invalid arrays, so the output keeps
 to types every tool reads correctly (see the performance page).
@@ -103,19 +104,20 @@ def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
 def _schema() -> pa.Schema:
     import pyarrow as pa
 
-    # The lists hold dictionary-encoded strings: each row's list is int32 indices into one
-    # shared dictionary of the column's distinct values, so gathering a million rows copies
-    # 4 bytes per item instead of the string (5x less to copy). They read as lists of
-    # strings in pyarrow, pandas, polars and DuckDB (VARCHAR[]).
-    strings = pa.list_(pa.dictionary(pa.int32(), pa.string()))
+    # Every string is dictionary-encoded: int32 indices into one dictionary of the column's
+    # distinct values, so gathering a million rows copies 4 bytes per value or list item
+    # instead of the string. They read as strings in pyarrow, polars and DuckDB (VARCHAR,
+    # VARCHAR[]); pandas makes the scalar ones categoricals.
+    text = pa.dictionary(pa.int32(), pa.string())
+    strings = pa.list_(text)
     return pa.schema(
         [
             ("valid_from", pa.date32()),
             ("valid_to", pa.date32()),
-            ("release", pa.string()),
-            ("designation", pa.string()),
-            ("programme", pa.string()),
-            ("programme_signed", pa.string()),
+            ("release", text),
+            ("designation", text),
+            ("programme", text),
+            ("programme_signed", text),
             ("programme_revisions", pa.int64()),
             ("mission_to_nato", pa.bool_()),
             ("operations", strings),
@@ -123,7 +125,7 @@ def _schema() -> pa.Schema:
             ("summit_count", pa.int64()),
             ("ministerial_count", pa.int64()),
             ("cooperation_areas", strings),
-            ("dialogue_since", pa.string()),
+            ("dialogue_since", text),
             ("trust_fund_usd", pa.float64()),
             ("arms_deals", pa.int64()),
             ("uncertain", strings),
