@@ -197,9 +197,11 @@ def machine() -> dict[str, str]:
                 mem = f"{int(line.split()[1]) / 1024**2:.1f} GiB"
     except OSError:
         pass
-    versions = {}
+    import steelbond
+
+    # the package measured, not whatever metadata an (editable) install left behind
+    versions = {"steelbond": steelbond.__version__}
     for name in (
-        "steelbond",
         "numpy",
         "pyarrow",
         "duckdb",

@@ -38,6 +38,7 @@ from typing import Any
 import attrs
 
 from ._grown import Grown
+from ._pending import Sweep
 from .dates import to_day
 from .errors import OutOfCoverageError
 from .kinds import (
@@ -278,7 +279,8 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
         key=lambda e: (e.date.earliest or _dt.date.min, e.seq or 0),
     )
     started = 0
-    pending: dict[str, Event] = {}
+    sweep = Sweep()
+    pending: dict[str, str] = {}  # id -> the field it would change
     pending_fields: Counter[str] = Counter()
     expiring: list[tuple[_dt.date, int, str]] = []
     name = view.releases[-1].name
@@ -286,7 +288,8 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
     starts: list[_dt.date] = []
     states: list[State] = []
     applied = 0
-    for point in sorted(points):
+    for step, point in enumerate(sorted(points)):
+        changed = not states
         while applied < len(folding) and folding[applied][0].date.certainly_by(point):
             event, others = folding[applied]
             state = apply(state, event)
@@ -294,25 +297,33 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             for other in others:
                 state = attrs.evolve(state, basis=state.basis.add(field or "", other))
             applied += 1
+            changed = True
         # The sweep of uncertainty: a report is pending from its earliest day until its
         # fact is certain (through this report or another), kept in O(1) per change.
         while started < len(by_start) and (by_start[started].date.earliest or point) <= point:
             e = by_start[started]
             started += 1
             if point < certain_at[root_of[e.id]]:
-                pending[e.id] = e
-                pending_fields[type(e).changes_state or ""] += 1
+                sweep.start(e.id)
+                pending[e.id] = type(e).changes_state or ""
+                pending_fields[pending[e.id]] += 1
                 heapq.heappush(expiring, (certain_at[root_of[e.id]], e.seq or 0, e.id))
+                changed = True
         while expiring and expiring[0][0] <= point:
-            done = pending.pop(heapq.heappop(expiring)[2])
-            pending_fields[type(done).changes_state or ""] -= 1
-        snapshot = attrs.evolve(
-            state,
-            uncertain=tuple(pending),
-            uncertain_fields=tuple(sorted(f for f, n in pending_fields.items() if n)),
-        )
-        if states and snapshot == states[-1]:
+            done = heapq.heappop(expiring)[2]
+            sweep.stop(done, step)
+            pending_fields[pending.pop(done)] -= 1
+            changed = True
+        # Every fold adds to the basis, so a point where nothing was folded and no report
+        # started or stopped pending leaves the state as it was: no new interval.
+        if not changed:
             continue
         starts.append(point)
-        states.append(snapshot)
+        states.append(
+            attrs.evolve(
+                state,
+                uncertain=sweep.view(step),
+                uncertain_fields=tuple(sorted(f for f, n in pending_fields.items() if n)),
+            )
+        )
     return Timeline(tuple(starts), tuple(states), start, end, name)

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._grown import Grown
+from ._pending import Pending
 from .dates import PartialDate, parse_date
 from .designation import Designation
 from .state import Basis, Meeting, Operation, Programme, State, Summit, Timeline
@@ -89,7 +90,7 @@ def _json(value: Any) -> Any:
         return value.value
     if isinstance(value, _dt.date):
         return value.isoformat()
-    if isinstance(value, tuple | Grown):
+    if isinstance(value, tuple | Grown | Pending):
         return [_json(v) for v in value]
     if attrs.has(type(value)):
         return {f.name: _json(getattr(value, f.name)) for f in attrs.fields(type(value))}

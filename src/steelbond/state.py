@@ -125,7 +125,7 @@ class State:
     dialogue_since: PartialDate | None = None
     trust_fund_usd: float = 0.0
     arms_deals: int = 0
-    uncertain: tuple[str, ...] = ()
+    uncertain: Sequence[str] = ()
     uncertain_fields: tuple[str, ...] = ()
     basis: Basis = attrs.field(factory=Basis)
 
