@@ -384,3 +384,20 @@ def test_a_signing_certain_after_its_revision_keeps_the_revision():
     assert programme is not None
     assert (programme.signed, programme.revisions) == (parse_date("2012"), 1)
     assert steelbond.state_at("2012-12-31", log=log).basis.programme == ("rev", "sign")
+
+
+def test_many_dates_gathered_in_parallel_equal_the_same_dates_one_chunk_at_a_time():
+    """states_at gathers columns on several threads from 65,536 dates on; the answer must be
+    exactly what the one-thread path gives for the same dates."""
+    import numpy as np
+    import pyarrow as pa
+
+    from steelbond.tables import _PARALLEL_ROWS
+
+    tl = steelbond.replay.replay(steelbond.bundled_log())
+    lo = np.datetime64(tl.coverage_start, "D")
+    n = (np.datetime64(tl.coverage_end, "D") - lo).astype(int) + 1
+    days = lo + np.random.default_rng(7).integers(0, n, _PARALLEL_ROWS + 10)
+    whole = tl.states_at(days)
+    chunks = [tl.states_at(days[i : i + 10_000]) for i in range(0, len(days), 10_000)]
+    assert whole.equals(pa.concat_tables(chunks))
