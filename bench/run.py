@@ -538,10 +538,10 @@ def fig_states_at(args: argparse.Namespace) -> Result:
         lambda: np.searchsorted(starts, wanted, side="right"), 3
     )[0]
     lists = [c for c in tt.column_names if pa.types.is_list(tt.schema.field(c).type)]
-    parts[f"Table.take of the {len(lists)} list<string> columns"] = median_time(
+    parts[f"Table.take of the {len(lists)} list columns, one after another"] = median_time(
         lambda: tt.select(lists).take(idx), 3
     )[0]
-    parts[f"Table.take of the other {tt.num_columns - len(lists)} columns"] = median_time(
+    parts[f"Table.take of the other {tt.num_columns - len(lists)} columns, likewise"] = median_time(
         lambda: tt.drop_columns(lists).take(idx), 3
     )[0]
 
