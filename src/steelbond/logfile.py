@@ -9,7 +9,7 @@ ordinary Parquet dataset: DuckDB or pyarrow can read them directly.
 An append never reads or rewrites old events. Under the index's write lock (SQLite's
 ``BEGIN IMMEDIATE``, which also serialises writers in other processes) it checks the new
 ids and references against the index, stamps the events from the stored head
-(:func:`steelbond.log.stamp`, the rule :meth:`steelbond.EventLog.append` uses), writes them
+(``steelbond.log.stamp``, the rule :meth:`steelbond.EventLog.append` uses), writes them
 as a new segment (temporary file, fsync, rename) and commits the new ids, length and head.
 The commit is the moment the append happens: a crash before it leaves, at most, a segment
 the index does not list, which readers never open and the next writer removes; SQLite

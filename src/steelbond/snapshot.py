@@ -3,17 +3,17 @@
 Why it exists
 -------------
 Answering the first ``state_at`` of a process from the log means reading every event, which
-imports cattrs and :mod:`steelbond.converter`, creates the event classes, generates cattrs'
+imports cattrs and ``steelbond.converter``, creates the event classes, generates cattrs'
 structuring code for each and replays them: a cold query took about as long as starting
 DuckDB. The bundled log never changes after a release, so ``tools/build_data.py``
-replays it once per release and writes the timelines here (:func:`render`), and a cold
-``state_at`` reads them back with :mod:`json` and attrs alone (:func:`read_timeline`,
+replays it once per release and writes the timelines here (``render``), and a cold
+``state_at`` reads them back with ``json`` and attrs alone (``read_timeline``,
 through :func:`steelbond.bundled.bundled_timeline`). Events, conflicts, sources and SQL
 still read the log.
 
 Why not cattrs
 --------------
-Everywhere else cattrs (:mod:`steelbond.converter`) is the one road between objects and
+Everywhere else cattrs (``steelbond.converter``) is the one road between objects and
 stored rows. On this path it is the cost being removed. A cattrs converter of the state
 classes alone (without the event kinds) was measured against this decoder, each in 3 rounds
 of 11 cold runs alternated with DuckDB counting the Parquet file's rows, bytecode not
@@ -27,7 +27,7 @@ classes' fields and the decoded timelines equal to replay's, for every release
 Stale files
 -----------
 The file records the name and SHA-256 of the log file it was replayed from, the file
-:func:`steelbond.bundled_log` reads. :func:`read_timeline` answers ``None`` when those do
+:func:`steelbond.bundled_log` reads. ``read_timeline`` answers ``None`` when those do
 not match the bundled file, when the file is missing or malformed, or when it lacks the
 release asked for; the caller then replays the log, so a stale file is never believed.
 ``tools/build_data.py --check`` (run in CI) fails when the file is not what the ledger gives.
@@ -46,7 +46,7 @@ before (the first: since ``State()``): ``"field": value``, or ``"field+": [items
 the items a growing sequence (``summits``, ``ministerials``, every field of ``basis``,
 which nests the same way) gained. So the file grows with the log, not with the log times
 its intervals, and the decoded states share their growing lists as replay's do (see
-:mod:`steelbond._grown`). Values are in their JSON form: a partial date as its text, a
+``steelbond._grown``). Values are in their JSON form: a partial date as its text, a
 designation as its value, a record as an object of all its fields.
 """
 
