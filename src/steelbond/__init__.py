@@ -85,6 +85,7 @@ _EXPORTS = {
     "LedgerError": "errors",
     "IntegrityError": "errors",
     "ConflictError": "errors",
+    "StorageWarning": "errors",
     "StorageError": "errors",
 }
 _SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views", "plot"}
@@ -134,6 +135,7 @@ __all__ = [
     "Statement",
     "SteelbondError",
     "StorageError",
+    "StorageWarning",
     "Summit",
     "SummitAttended",
     "Timeline",
@@ -195,6 +197,7 @@ if TYPE_CHECKING:
         OutOfCoverageError,
         SteelbondError,
         StorageError,
+        StorageWarning,
         UnknownReleaseError,
     )
     from .kinds import (

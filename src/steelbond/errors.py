@@ -18,6 +18,7 @@ __all__ = [
     "OutOfCoverageError",
     "SteelbondError",
     "StorageError",
+    "StorageWarning",
     "UnknownReleaseError",
 ]
 
@@ -98,3 +99,9 @@ class StorageError(SteelbondError):
     def __init__(self, message: str, path: str) -> None:
         super().__init__(message)
         self.path = path
+
+
+class StorageWarning(UserWarning):
+    """Something about a stored log needs attention but nothing was lost: for example, a
+    :class:`~steelbond.LogFile` whose segments could not be merged after an append (the
+    append itself succeeded; the next writer merges them)."""

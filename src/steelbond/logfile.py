@@ -3,8 +3,8 @@
 A :class:`LogFile` is a folder: the log's events in immutable Parquet *segments*, one per
 append, named by the ``seq`` range they hold (``000000000000-000000000003.parquet`` holds
 events 0 to 2), and an index, ``index.sqlite3``, holding every event id, the list of
-segments and the log's length and head hash. The folder's committed segments are an
-ordinary Parquet dataset: DuckDB or pyarrow can read them directly.
+segments and the log's length and head hash. The committed segments
+(:meth:`LogFile.segments`) are ordinary Parquet files that DuckDB or pyarrow read directly.
 
 An append never reads or rewrites old events. Under the index's write lock (SQLite's
 ``BEGIN IMMEDIATE``, which also serialises writers in other processes) it checks the new
@@ -37,13 +37,14 @@ import re
 import secrets
 import shutil
 import sqlite3
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import attrs
 
-from .errors import ConflictError, StorageError
+from .errors import ConflictError, EventError, SteelbondError, StorageError, StorageWarning
 from .kinds import Event, Release, Source
 from .log import GENESIS, EventLog, stamp
 
@@ -68,12 +69,36 @@ INSERT OR IGNORE INTO head VALUES (1, 0, '{GENESIS}');
 """
 
 
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _segment_name(first: int, stop: int) -> str:
     return f"{first:012d}-{stop:012d}.parquet"
 
 
 def _tier(size: int) -> int:
     return (size.bit_length() - 1) // (FANOUT.bit_length() - 1) if size else 0
+
+
+def _mergeable(listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The segments to merge next, or none: for the lowest tier t at which the log's last
+    segments of tier t or lower include :data:`FANOUT` of tier exactly t, all of those last
+    segments. (Counting lower tiers in the run keeps mixed append sizes merging; counting
+    only tier t towards :data:`FANOUT` keeps small segments from being merged again and
+    again into a growing one.)"""
+    tiers = [_tier(stop - first) for first, stop in listed]
+    for t in range(max(tiers, default=-1) + 1):
+        run = 0
+        while run < len(tiers) and tiers[-1 - run] <= t:
+            run += 1
+        if sum(1 for tier in tiers[len(tiers) - run :] if tier == t) >= FANOUT:
+            return listed[-run:]
+    return []
 
 
 def is_log_folder(path: Path) -> bool:
@@ -100,19 +125,21 @@ def _index(folder: Path, *, write: bool) -> Iterator[sqlite3.Connection]:
     not writable): after a writer was killed mid-commit, the first connection must roll its
     journal back, which a connection opened with ``mode=ro`` cannot do.
     """
+    uri = f"{(folder / INDEX).resolve().as_uri()}?mode=rw"  # never creates an index
     try:
-        con = sqlite3.connect(folder / INDEX, timeout=600, isolation_level=None)
+        con = sqlite3.connect(uri, uri=True, timeout=600, isolation_level=None)
     except sqlite3.Error as exc:
         raise StorageError(f"cannot open the index of {folder}: {exc}", str(folder)) from None
     try:
         try:
             con.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-        except sqlite3.Error as exc:
-            raise StorageError(f"cannot open the index of {folder}: {exc}", str(folder)) from None
-        try:
             yield con
-        except BaseException:
-            con.execute("ROLLBACK")
+        except BaseException as exc:
+            if con.in_transaction:  # SQLite may have rolled back already (disk full, I/O)
+                with contextlib.suppress(sqlite3.Error):
+                    con.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise StorageError(f"the index of {folder}: {exc}", str(folder)) from None
             raise
         try:
             con.execute("COMMIT")
@@ -247,11 +274,22 @@ class LogFile:
             return EventLog()
         return read_log(self.path)
 
+    def segments(self) -> tuple[Path, ...]:
+        """The committed segment files, in log order: what to give another tool to read the
+        log without steelbond (DuckDB: ``read_parquet([...])``). A glob of ``*.parquet``
+        could also match a segment a killed writer left uncommitted, or one a merge has just
+        replaced, until the next writer removes it."""
+        self._check_folder()
+        if not is_log_folder(self.path):
+            return ()
+        with _index(self.path, write=False) as con:
+            return tuple(self.path / _segment_name(*r) for r in _listed(con, self.path))
+
     def head(self) -> str:
         """The hash of the last event stored, read from the index (``GENESIS`` when empty)."""
-        if not self.path.exists():
-            return GENESIS
         self._check_folder()
+        if not is_log_folder(self.path):
+            return GENESIS
         with _index(self.path, write=False) as con:
             return _head(con, self.path)[1]
 
@@ -266,7 +304,12 @@ class LogFile:
 
         With ``expected_head`` (the head the caller last saw), the append is refused with
         :class:`~steelbond.errors.ConflictError` if another writer got there first, and
-        nothing is written. New ``sources`` are added to the log's sources.
+        nothing is written. New ``sources`` are added to the log's sources; they are stored
+        with the events, so an append of no events writes nothing, sources included.
+
+        After the commit, small segments may be merged (see the module's docs); if that
+        fails, the append still stands and a :class:`~steelbond.errors.StorageWarning` says
+        why.
         """
         from .storage import _refuse_bundled
 
@@ -292,7 +335,12 @@ class LogFile:
             new_sources = old_sources + tuple(s for s in sources if s.id not in known)
             self._clean(listed)
             self._commit_segment(con, EventLog.from_events(stamped, new_sources, releases))
-        self._compact()
+        try:
+            self._compact()
+        except (SteelbondError, OSError, _Vanished) as exc:
+            # The events are committed: a merge that fails is left to the next writer, and
+            # the append reports success; the warning says why the folder was not merged.
+            warnings.warn(f"{self.path}: segments not merged ({exc})", StorageWarning, stacklevel=2)
         return Appended(stamped, length + len(stamped), stamped[-1].hash or GENESIS)
 
     @classmethod
@@ -308,6 +356,8 @@ class LogFile:
         log_file = cls(path)
         _refuse_bundled(log_file.path)
         log.verify()
+        if len({e.id for e in log}) != len(log):
+            raise EventError("the log to store repeats event ids; ids are unique in a log")
         log_file._create()
         with _index(log_file.path, write=True) as con:
             if _head(con, log_file.path)[0]:
@@ -334,9 +384,8 @@ class LogFile:
 
         while True:
             with _index(self.path, write=True) as con:
-                listed = _listed(con, self.path)
-                tail = listed[-FANOUT:]
-                if len(tail) < FANOUT or len({_tier(stop - first) for first, stop in tail}) > 1:
+                tail = _mergeable(_listed(con, self.path))
+                if not tail:
                     return
                 merged = _read_segments(self.path, tail, tail[0][0])
                 first, stop = tail[0][0], tail[-1][1]
@@ -363,7 +412,7 @@ class LogFile:
         self._check_folder()
         if is_log_folder(self.path):
             return
-        if self.path.is_dir() and any(self.path.iterdir()):
+        if self.path.is_dir() and any(self.path.iterdir()) and not is_log_folder(self.path):
             raise StorageError(
                 f"{self.path} is a folder with other files in it, not a log folder; "
                 "give LogFile a new or empty folder",
@@ -373,6 +422,9 @@ class LogFile:
         try:
             tmp.mkdir()  # the usual mode for a new folder (mkdtemp's would be 0700)
             try:
+                # created here so that it gets the usual mode for a new file, as segments do
+                # (SQLite would make it 0644 whatever the umask)
+                os.close(os.open(tmp / INDEX, os.O_CREAT | os.O_WRONLY, 0o666))
                 con = sqlite3.connect(tmp / INDEX, isolation_level=None)
                 try:
                     con.executescript(_SCHEMA)
@@ -382,6 +434,7 @@ class LogFile:
             except OSError:
                 if not is_log_folder(self.path):  # unless another writer made it meanwhile
                     raise
+            _fsync_folder(self.path.parent)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot create {self.path}: {exc}", str(self.path)) from None
         finally:

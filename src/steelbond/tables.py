@@ -9,7 +9,9 @@ The string columns are dictionary-encoded (``dictionary<int32, string>``, and
 dictionary of the column's distinct values, so gathering a million rows copies four bytes
 per value or list item rather than the string, about 3.5x faster and 4x smaller. pyarrow,
 polars and DuckDB read them as strings (DuckDB: ``VARCHAR`` and ``VARCHAR[]``); pandas
-makes the scalar ones categoricals, which compare with strings as usual. Sharing whole
+makes the scalar ones categoricals, which compare with strings as usual. (pyarrow 26
+cannot sort by a dictionary column or run string functions on one; cast it to ``string``
+first.) Sharing whole
 lists between rows (dictionary-encoded lists, or ``list_view``) would avoid the copy, but
 pandas cannot convert the former and pyarrow 26 casts the latter to invalid arrays, so the
 output keeps to types every tool reads correctly (see the performance page).
