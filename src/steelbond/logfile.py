@@ -4,7 +4,7 @@ A :class:`LogFile` is a folder: the log's events in immutable Parquet *segments*
 append, named by the ``seq`` range they hold (``000000000000-000000000003.parquet`` holds
 events 0 to 2), and an index, ``index.sqlite3``, holding every event id, the list of
 segments and the log's length and head hash. The committed segments
-(:meth:`LogFile.segments`) are ordinary Parquet files that DuckDB or pyarrow read directly.
+(:meth:`steelbond.LogFile.segments`) are ordinary Parquet files that DuckDB or pyarrow read directly.
 
 An append never reads or rewrites old events. Under the index's write lock (SQLite's
 ``BEGIN IMMEDIATE``, which also serialises writers in other processes) it checks the new
@@ -16,12 +16,14 @@ the index does not list, which readers never open and the next writer removes; S
 makes the commit itself atomic and durable.
 
 Many small appends would make many small files, each with its own Parquet footer, and a
-slow read. So segments are merged by size tier, as log-structured stores do: once the
-last 16 segments are of one tier (tier *t* holds 16**t to 16**(t+1) - 1 events), they are
-rewritten as one segment of the next tier, in a transaction of its own after the append.
-A log of n events then has at most 16 segments per tier, and each event is rewritten once
-per tier, about log16(n) times in all; one append in 16 pays for a small merge, one in 256
-for a larger one, and so on. Merges replace files a reader may be about to open, so a
+slow read. So segments are merged by size tier, as log-structured stores do (tier *t*
+holds 16**t to 16**(t+1) - 1 events): once the log's last segments of tier *t* or lower
+include 16 of tier *t*, they are rewritten as one segment, in a transaction of its own after
+the append. With appends of one size, a log of n events then has at most 15 segments per
+tier and each event is rewritten about log16(n) times; one append in 16 pays for a small
+merge, one in 256 for a larger one, and so on. A merge that fails (a damaged segment, a full
+disk) leaves the append standing, warns (:class:`~steelbond.errors.StorageWarning`) and is
+tried again by the next writer. Merges replace files a reader may be about to open, so a
 reader that finds a listed segment gone reads the list again.
 
 Why SQLite: checking that an id is new must not cost more as the log grows, which needs an
