@@ -4,7 +4,8 @@ A :class:`LogFile` is a folder: the log's events in immutable Parquet *segments*
 append, named by the ``seq`` range they hold (``000000000000-000000000003.parquet`` holds
 events 0 to 2), and an index, ``index.sqlite3``, holding every event id, the list of
 segments and the log's length and head hash. The committed segments
-(:meth:`steelbond.LogFile.segments`) are ordinary Parquet files that DuckDB or pyarrow read directly.
+(:meth:`steelbond.LogFile.segments`) are ordinary Parquet files that DuckDB or pyarrow
+read directly.
 
 An append never reads or rewrites old events. Under the index's write lock (SQLite's
 ``BEGIN IMMEDIATE``, which also serialises writers in other processes) it checks the new
