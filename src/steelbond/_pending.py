@@ -4,13 +4,16 @@ Replay lists in every state the reports whose dates straddle it (``State.uncerta
 a long log thousands are pending at once, so copying them into a tuple at each of the
 timeline's intervals costs intervals x pending, which grows faster than the log (at a
 million synthetic events: 17,720 intervals x ~12,000 pending ids). Instead the sweep keeps
-one shared record, every report in the order it became pending with the step at which it
-stopped, and each state holds a :class:`Pending` view: the reports that had started by its
-step and had not stopped at it. A view is filled (and kept) the first time it is read, so
-replay costs O(1) per interval here and a state's list is built only if someone asks.
+one shared record, the reports in the order they became pending and in the order they
+stopped, and each state holds a :class:`Pending` view: how far into each list the sweep
+was when the state was made. So replay costs O(1) per interval here.
 
-A view is as immutable as a tuple: the record only grows, and a report's stop step is set
-once, at a later step than any view that contains it was made at.
+A view is filled (and kept) the first time it is read, from the view made before it
+(filled first if need be): that view's reports, plus those started since, minus those
+stopped since, kept in a dict that the next view goes on from and copied into a tuple, as
+the eager sweep did. Filling every view costs what
+the eager tuples cost; filling none costs nothing. A view is as immutable as a tuple: the
+record only grows, and a view never looks past the point at which it was made.
 """
 
 from __future__ import annotations
@@ -20,51 +23,68 @@ from typing import Any, overload
 
 __all__ = ["Pending", "Sweep"]
 
-_OPEN = 1 << 62  # the stop step of a report still pending
-
 
 class Sweep:
-    """The shared record: each report's id, in the order it became pending, and its stop."""
+    """The shared record: reports in the order they became pending, and in the order they
+    stopped being pending."""
 
-    __slots__ = ("ids", "index", "stops")
+    __slots__ = ("filled", "last", "pending", "started", "stopped")
 
     def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.stops: list[int] = []
-        self.index: dict[str, int] = {}
+        self.started: list[str] = []
+        self.stopped: list[str] = []
+        self.last: Pending | None = None
+        # the view filled last and its reports as a dict, which the next view in line
+        # goes on from instead of rebuilding it from the tuple
+        self.filled: Pending | None = None
+        self.pending: dict[str, None] = {}
 
     def start(self, event_id: str) -> None:
-        """``event_id`` is pending from the current step on."""
-        self.index[event_id] = len(self.ids)
-        self.ids.append(event_id)
-        self.stops.append(_OPEN)
+        """``event_id`` is pending from now on."""
+        self.started.append(event_id)
 
-    def stop(self, event_id: str, step: int) -> None:
-        """``event_id`` is no longer pending from ``step`` on."""
-        self.stops[self.index[event_id]] = step
+    def stop(self, event_id: str) -> None:
+        """``event_id`` (pending) is no longer pending from now on."""
+        self.stopped.append(event_id)
 
-    def view(self, step: int) -> Pending:
-        """The reports pending at ``step`` (the current one: every start so far is in it)."""
-        return Pending(self, step, len(self.ids))
+    def view(self) -> Pending:
+        """The reports pending now."""
+        self.last = Pending(self, len(self.started), len(self.stopped), self.last)
+        return self.last
 
 
 class Pending(Sequence[str]):
-    """The ids pending at one step of a sweep; compares and hashes as the tuple of them."""
+    """The ids pending at one point of a sweep; compares and hashes as the tuple of them."""
 
-    __slots__ = ("_filled", "_started", "_step", "_sweep")
+    __slots__ = ("_filled", "_prev", "_started", "_stopped", "_sweep")
 
-    def __init__(self, sweep: Sweep, step: int, started: int) -> None:
-        self._sweep, self._step, self._started = sweep, step, started
+    def __init__(self, sweep: Sweep, started: int, stopped: int, prev: Pending | None) -> None:
+        self._sweep, self._started, self._stopped = sweep, started, stopped
+        self._prev = prev  # the view made before this one, until this one is filled
         self._filled: tuple[str, ...] | None = None
 
     def _items(self) -> tuple[str, ...]:
-        if self._filled is None:
-            sweep, step = self._sweep, self._step
-            stops = sweep.stops
-            self._filled = tuple(
-                event_id for k, event_id in enumerate(sweep.ids[: self._started]) if stops[k] > step
-            )
-        return self._filled
+        if self._filled is not None:
+            return self._filled
+        unfilled = []  # this view and the unfilled ones before it, newest first
+        view: Pending | None = self
+        while view is not None and view._filled is None:
+            unfilled.append(view)
+            view = view._prev
+        sweep = self._sweep
+        if view is not None and view is sweep.filled:
+            pending = sweep.pending
+        else:
+            pending = dict.fromkeys(view._filled or ()) if view else {}
+        started, stopped = (view._started, view._stopped) if view else (0, 0)
+        for view in reversed(unfilled):
+            pending.update(dict.fromkeys(sweep.started[started : view._started]))
+            for event_id in sweep.stopped[stopped : view._stopped]:
+                del pending[event_id]
+            view._filled, view._prev = tuple(pending), None
+            started, stopped = view._started, view._stopped
+        sweep.filled, sweep.pending = self, pending
+        return self._filled or ()
 
     def __len__(self) -> int:
         return len(self._items())

@@ -288,7 +288,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
     starts: list[_dt.date] = []
     states: list[State] = []
     applied = 0
-    for step, point in enumerate(sorted(points)):
+    for point in sorted(points):
         changed = not states
         while applied < len(folding) and folding[applied][0].date.certainly_by(point):
             event, others = folding[applied]
@@ -311,7 +311,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
                 changed = True
         while expiring and expiring[0][0] <= point:
             done = heapq.heappop(expiring)[2]
-            sweep.stop(done, step)
+            sweep.stop(done)
             pending_fields[pending.pop(done)] -= 1
             changed = True
         # Every fold adds to the basis, so a point where nothing was folded and no report
@@ -322,7 +322,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
         states.append(
             attrs.evolve(
                 state,
-                uncertain=sweep.view(step),
+                uncertain=sweep.view(),
                 uncertain_fields=tuple(sorted(f for f, n in pending_fields.items() if n)),
             )
         )
