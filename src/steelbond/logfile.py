@@ -72,14 +72,6 @@ INSERT OR IGNORE INTO head VALUES (1, 0, '{GENESIS}');
 """
 
 
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _segment_name(first: int, stop: int) -> str:
     return f"{first:012d}-{stop:012d}.parquet"
 
@@ -186,16 +178,12 @@ class _KnownIds:
 
 
 def _read_segment(path: Path) -> pa.Table:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    from .storage import read_table
 
     try:
-        with pq.ParquetFile(path) as reader:
-            return reader.read()
+        return read_table(path, "segment")
     except FileNotFoundError:
         raise _Vanished(path) from None
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise StorageError(f"cannot read segment {path}: {exc}", str(path)) from None
 
 
 def read_log_folder(folder: Path) -> EventLog:
@@ -437,7 +425,9 @@ class LogFile:
             except OSError:
                 if not is_log_folder(self.path):  # unless another writer made it meanwhile
                     raise
-            _fsync_folder(self.path.parent)
+            from .storage import fsync_folder
+
+            fsync_folder(self.path.parent)
         except (OSError, sqlite3.Error) as exc:
             raise StorageError(f"cannot create {self.path}: {exc}", str(self.path)) from None
         finally:

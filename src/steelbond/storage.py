@@ -175,9 +175,6 @@ def read_log(path: str | os.PathLike[str]) -> EventLog:
     :class:`~steelbond.errors.StorageError`. Call :meth:`~steelbond.EventLog.verify` to
     re-hash every event.
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     from .logfile import is_log_folder, read_log_folder
 
     p = Path(path)
@@ -186,14 +183,9 @@ def read_log(path: str | os.PathLike[str]) -> EventLog:
     if p.is_dir():
         raise StorageError(f"{p} is a folder but not a steelbond log folder", str(p))
     try:
-        # ParquetFile.read, not read_table: read_table goes through pyarrow.dataset, which
-        # imports pandas when it is installed, tripling the cost of a cold query.
-        with pq.ParquetFile(p) as reader:
-            table = reader.read()
+        table = read_table(p, "log file")
     except FileNotFoundError:
         raise StorageError(f"no log file at {p}", str(p)) from None
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise StorageError(f"cannot read log file {p}: {exc}", str(p)) from None
     return log_from_table(table, str(p))
 
 
@@ -242,11 +234,34 @@ def _atomically(p: Path, write: Callable[[BinaryIO], object]) -> None:
         if isinstance(exc, OSError):
             raise StorageError(f"cannot write {p}: {exc}", str(p)) from None
         raise
-    dir_fd = os.open(p.parent, os.O_RDONLY)
+    fsync_folder(p.parent)
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or a new entry in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
     try:
-        os.fsync(dir_fd)
+        os.fsync(fd)
     finally:
-        os.close(dir_fd)
+        os.close(fd)
+
+
+def read_table(path: Path, what: str) -> pa.Table:
+    """The whole Parquet file at ``path`` (``what`` names it in the error); a missing file
+    raises ``FileNotFoundError`` for the caller to name, anything else
+    :class:`~steelbond.errors.StorageError`."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        # ParquetFile.read, not read_table: read_table goes through pyarrow.dataset, which
+        # imports pandas when it is installed, tripling the cost of a cold query.
+        with pq.ParquetFile(path) as reader:
+            return reader.read()
+    except FileNotFoundError:
+        raise
+    except (OSError, ValueError, pa.ArrowException) as exc:
+        raise StorageError(f"cannot read {what} {path}: {exc}", str(path)) from None
 
 
 def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
