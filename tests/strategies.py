@@ -10,7 +10,7 @@ import attrs
 from hypothesis import strategies as st
 
 from steelbond.dates import PartialDate, parse_date
-from steelbond.kinds import KINDS, Citation, Designation, Event
+from steelbond.kinds import KINDS, Citation, Claim, Designation, Event
 
 years = st.integers(min_value=1000, max_value=9998)
 days = st.dates(min_value=dt.date(1000, 1, 1), max_value=dt.date(9998, 12, 31))
@@ -56,6 +56,7 @@ def date_texts(draw: st.DrawFn) -> str:
 
 partial_dates = date_texts().map(parse_date)
 citations = st.builds(Citation, source=ids, locator=text, quote=text, english=st.none() | text)
+claims = st.builds(Claim, label=text, events=st.lists(refs, min_size=1, max_size=2).map(tuple))
 
 
 def _for_type(tp: Any) -> st.SearchStrategy[Any]:
@@ -74,6 +75,7 @@ def _for_type(tp: Any) -> st.SearchStrategy[Any]:
         float: st.floats(allow_nan=False, allow_infinity=False),
         bool: st.booleans(),
         PartialDate: partial_dates,
+        Claim: claims,
         Designation: st.sampled_from(Designation),
     }[tp]
 

@@ -61,7 +61,7 @@ from steelbond import SteelbondError, testing
 from steelbond.cli import main as cli_main
 from steelbond.converter import structure_event, unstructure_event
 from steelbond.dates import PartialDate, parse_date, to_day
-from steelbond.kinds import KINDS, Citation, Designation, Event, Release
+from steelbond.kinds import KINDS, Citation, Claim, Designation, Event, Release
 from steelbond.ledger import read_ledger
 from steelbond.log import EventLog
 from steelbond.replay import replay
@@ -344,6 +344,8 @@ def valid_value(rng: random.Random, tp: Any, name: str) -> Any:
         return date_text(rng, 1990, 2025)
     if tp is Designation:
         return rng.choice([d.value for d in Designation])
+    if tp is Claim:
+        return {"label": rand_text(rng), "events": []}
     raise TypeError(f"no generator for {tp!r}")  # pragma: no cover - a new field type
 
 

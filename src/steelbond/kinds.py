@@ -20,6 +20,7 @@ __all__ = [
     "KINDS",
     "ArmsDeal",
     "Citation",
+    "Claim",
     "Conflict",
     "Context",
     "Contribution",
@@ -104,6 +105,11 @@ class Event:
     kind: ClassVar[str] = ""
     changes_state: ClassVar[str | None] = None
     """The state field this kind of event changes, or None when it changes none."""
+    fact_fields: ClassVar[tuple[str, ...]] = ()
+    """The typed fields on which two reports of one fact must agree (see
+    :mod:`steelbond.facts`): the values the state takes or that tell one fact from another.
+    Free-text fields (a summary, an activity, a role in words) are left out: two sources
+    word one fact differently. A field a report leaves unset agrees with any value."""
 
     id: str
     date: PartialDate
@@ -113,6 +119,9 @@ class Event:
     release: str = ""
     supersedes: tuple[str, ...] = ()
     same_as: str | None = None
+    date_note: str | None = None
+    """Why the date has the bounds it has, where they come from the context rather than
+    the source's own words, or why an open bound (``..``) stays open (added in data 0.3.0)."""
     seq: int | None = None
     prev_hash: str | None = None
     hash: str | None = None
@@ -137,6 +146,7 @@ class DesignationChange(Event):
 
     kind: ClassVar[str] = "designation"
     changes_state: ClassVar[str | None] = "designation"
+    fact_fields: ClassVar[tuple[str, ...]] = ("designation",)
     designation: Designation
     basis: str | None = None
 
@@ -147,6 +157,7 @@ class ProgrammeSigned(Event):
 
     kind: ClassVar[str] = "programme_signed"
     changes_state: ClassVar[str | None] = "programme"
+    fact_fields: ClassVar[tuple[str, ...]] = ("programme", "areas", "term")
     programme: str
     areas: tuple[str, ...] = ()
     term: str | None = None
@@ -159,6 +170,7 @@ class ProgrammeRevised(Event):
 
     kind: ClassVar[str] = "programme_revised"
     changes_state: ClassVar[str | None] = "programme"
+    fact_fields: ClassVar[tuple[str, ...]] = ("programme",)
     programme: str
 
 
@@ -168,6 +180,7 @@ class MissionOpened(Event):
 
     kind: ClassVar[str] = "mission_opened"
     changes_state: ClassVar[str | None] = "mission_to_nato"
+    fact_fields: ClassVar[tuple[str, ...]] = ("city",)
     mission: str
     city: str | None = None
 
@@ -178,6 +191,7 @@ class OperationJoined(Event):
 
     kind: ClassVar[str] = "operation_joined"
     changes_state: ClassVar[str | None] = "operations"
+    fact_fields: ClassVar[tuple[str, ...]] = ("operation", "personnel")
     operation: str
     role: str | None = None
     place: str | None = None
@@ -191,6 +205,7 @@ class OperationLeft(Event):
 
     kind: ClassVar[str] = "operation_left"
     changes_state: ClassVar[str | None] = "operations"
+    fact_fields: ClassVar[tuple[str, ...]] = ("operation",)
     operation: str
 
 
@@ -199,6 +214,7 @@ class Incident(Event):
     """Casualties, hostage crises and other incidents of an operation."""
 
     kind: ClassVar[str] = "incident"
+    fact_fields: ClassVar[tuple[str, ...]] = ("operation", "deaths")
     description: str
     operation: str | None = None
     deaths: int | None = None
@@ -210,6 +226,7 @@ class SummitAttended(Event):
 
     kind: ClassVar[str] = "summit_attended"
     changes_state: ClassVar[str | None] = "summits"
+    fact_fields: ClassVar[tuple[str, ...]] = ("summit", "host", "level")
     summit: str
     host: str
     level: str | None = None
@@ -222,6 +239,7 @@ class MinisterialMeeting(Event):
 
     kind: ClassVar[str] = "ministerial_meeting"
     changes_state: ClassVar[str | None] = "ministerials"
+    fact_fields: ClassVar[tuple[str, ...]] = ("level",)
     level: str
     meeting: str
     attended_by: str | None = None
@@ -233,6 +251,7 @@ class Cooperation(Event):
 
     kind: ClassVar[str] = "cooperation"
     changes_state: ClassVar[str | None] = "cooperation_areas"
+    fact_fields: ClassVar[tuple[str, ...]] = ("area",)
     area: str
     activity: str
     role: str | None = None
@@ -244,6 +263,7 @@ class Contribution(Event):
 
     kind: ClassVar[str] = "contribution"
     changes_state: ClassVar[str | None] = "trust_fund_usd"
+    fact_fields: ClassVar[tuple[str, ...]] = ("fund", "amount_usd")
     fund: str
     amount_usd: float | None = None
     role: str | None = None
@@ -255,6 +275,7 @@ class ArmsDeal(Event):
 
     kind: ClassVar[str] = "arms_deal"
     changes_state: ClassVar[str | None] = "arms_deals"
+    fact_fields: ClassVar[tuple[str, ...]] = ("buyer", "seller", "stage", "quantity", "value_usd")
     buyer: str
     seller: str
     item: str
@@ -270,6 +291,7 @@ class TradeStatistic(Event):
     """A figure on the partner's arms trade: export totals, SIPRI ranks, growth."""
 
     kind: ClassVar[str] = "trade_statistic"
+    fact_fields: ClassVar[tuple[str, ...]] = ("measure", "value", "period")
     measure: str
     value: float
     period: str
@@ -281,6 +303,7 @@ class Statement(Event):
     """A statement, declaration or communiqué passage bearing on the relationship."""
 
     kind: ClassVar[str] = "statement"
+    fact_fields: ClassVar[tuple[str, ...]] = ("organisation",)
     speaker: str
     organisation: str
     topic: str
@@ -309,6 +332,7 @@ class Context(Event):
     """The world around the relationship; :func:`steelbond.events` can leave these out."""
 
     kind: ClassVar[str] = "context"
+    fact_fields: ClassVar[tuple[str, ...]] = ("topic",)
     topic: str
 
 
@@ -317,17 +341,38 @@ class Retraction(Event):
     """Withdraws an earlier event; replay then ignores it (in releases that know this)."""
 
     kind: ClassVar[str] = "retraction"
+    fact_fields: ClassVar[tuple[str, ...]] = ("retracts",)
     retracts: str
     reason: str
 
 
+@attrs.frozen
+class Claim:
+    """One side of a recorded disagreement: a label and the events that make up that account.
+
+    The events of one claim are read together (an operation joined and left, say, against
+    reports placing the same troops elsewhere); events of different claims are never one
+    fact, whatever their ``same_as`` says.
+    """
+
+    label: str
+    events: tuple[str, ...]
+
+
 @attrs.frozen(kw_only=True)
 class Conflict(Event):
-    """Records that sources (or one source with itself) disagree; both sides stay in the log."""
+    """Records that sources (or one source with itself) disagree; both sides stay in the log.
+
+    ``claims`` (added in data 0.3.0) names the competing accounts. A conflict with claims is
+    a *dispute*: replay carries one claim by the documented rule of :mod:`steelbond.facts`
+    and shows the others in ``State.disputed`` on every day they would give a state field
+    another value. A conflict without claims is a note only.
+    """
 
     kind: ClassVar[str] = "conflict"
     events: tuple[str, ...]
     note: str
+    claims: tuple[Claim, ...] = ()
 
 
 KINDS: dict[str, type[Event]] = {

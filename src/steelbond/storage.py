@@ -29,7 +29,7 @@ import attrs
 from .converter import converter, structure, structure_event, unstructure_event
 from .dates import PartialDate
 from .errors import SteelbondError, StorageError
-from .kinds import KINDS, Citation, Event, Release, Source
+from .kinds import KINDS, Event, Release, Source
 from .log import EventLog
 
 if TYPE_CHECKING:
@@ -44,6 +44,11 @@ __all__ = [
     "write_json_lines",
     "write_log",
 ]
+
+ADDED_COLUMNS = ("date_note", "claims")
+"""Columns added after logs were first written (data 0.3.0), each a field whose default is
+null or empty. A file without them reads as if they were null: old files stay readable, and
+since the hash leaves such values out, their events keep their hashes."""
 
 _META_SOURCES = b"steelbond.sources"
 _META_RELEASES = b"steelbond.releases"
@@ -78,8 +83,9 @@ def _arrow_type(tp: Any) -> pa.DataType:
                 ("latest", pa.date32()),
             ]
         )
-    if tp is Citation:
-        return pa.struct([(f.name, pa.string()) for f in attrs.fields(Citation)])
+    if attrs.has(tp):  # a record inside an event (a citation, a claim): a struct of its fields
+        hints = typing.get_type_hints(tp)
+        return pa.struct([(f.name, _arrow_type(hints[f.name])) for f in attrs.fields(tp)])
     if isinstance(tp, type) and issubclass(tp, enum.Enum):
         return pa.string()
     simple = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
@@ -137,9 +143,18 @@ def sources_and_releases(
 
 def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
     """Rebuild the typed log from an Arrow table written by :func:`log_to_table`."""
+    import pyarrow as pa
+
     try:
         meta = table.schema.metadata or {}
-        missing = [n for n in arrow_schema().names if n not in table.schema.names]
+        schema = arrow_schema()
+        for name in ADDED_COLUMNS:
+            # a file written before the column existed: the field's default (null) on read
+            if name not in table.schema.names:
+                table = table.append_column(
+                    schema.field(name), pa.nulls(len(table), schema.field(name).type)
+                )
+        missing = [n for n in schema.names if n not in table.schema.names]
         if missing or not {_META_SOURCES, _META_RELEASES, _META_SEAL} <= meta.keys():
             raise StorageError(
                 f"{origin} is not a steelbond log: missing columns {missing} or its metadata",
@@ -149,6 +164,9 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
         events = []
         seen: set[str] = set()
         for index, row in enumerate(table.to_pylist()):
+            for name in ADDED_COLUMNS:
+                if row.get(name) is None:
+                    del row[name]  # written before the column existed: the field's default
             event = structure_event(row, strict_fields=False)
             if event.id in seen:
                 raise StorageError(f"{origin}: row {index} repeats event id {event.id!r}", origin)
