@@ -176,6 +176,68 @@ class State:
         return html_table(("field", "value", "events"), cells, title)
 
 
+FIELDS = (
+    "designation",
+    "programme",
+    "mission_to_nato",
+    "operations",
+    "summits",
+    "ministerials",
+    "cooperation_areas",
+    "dialogue_since",
+    "trust_fund_usd",
+    "arms_deals",
+)
+"""The state's fields that events change, in the order the state prints them."""
+
+
+def field_text(state: State, field: str) -> str:
+    """The value of one of the state's :data:`FIELDS` as text: what two states are compared
+    by when replay asks whether a fact or a claim would change a field, and what a dispute
+    shows for each claim. Every detail the state keeps for the field is in it (an
+    operation's personnel, each summit's date), so two texts are equal only when the values
+    are."""
+    if field == "designation":
+        return state.designation.value
+    if field == "programme":
+        prog = state.programme
+        if prog is None:
+            return "none"
+        return (
+            f"{prog.name}, signed {prog.signed or 'date unknown'}, "
+            f"{prog.revisions} revision(s)"
+            + (f", last {prog.last_revised}" if prog.last_revised else "")
+        )
+    if field == "mission_to_nato":
+        return "yes" if state.mission_to_nato else "no"
+    if field == "operations":
+        return (
+            "; ".join(
+                o.name
+                + (
+                    f" ({'about ' if o.personnel_approximate else ''}{o.personnel} personnel)"
+                    if o.personnel is not None
+                    else ""
+                )
+                for o in state.operations
+            )
+            or "none"
+        )
+    if field == "summits":
+        return "; ".join(f"{m.name} {m.date}" for m in state.summits) or "none"
+    if field == "ministerials":
+        return str(len(state.ministerials))
+    if field == "cooperation_areas":
+        return ", ".join(state.cooperation_areas) or "none"
+    if field == "dialogue_since":
+        return str(state.dialogue_since or "none")
+    if field == "trust_fund_usd":
+        return f"{state.trust_fund_usd:.2f}"
+    if field == "arms_deals":
+        return str(state.arms_deals)
+    raise KeyError(f"{field!r} is not a field of the state; fields: {', '.join(FIELDS)}")
+
+
 def _line(label: str, value: str, ids: Sequence[str]) -> str:
     shown = ", ".join(ids[:4]) + (f", +{len(ids) - 4} more" if len(ids) > 4 else "")
     return f"  {label:<18} {value}" + (f"  [{shown}]" if ids else "")
