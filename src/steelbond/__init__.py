@@ -22,6 +22,8 @@ _EXPORTS = {
     "timeline": "api",
     "events": "api",
     "conflicts": "api",
+    "facts": "api",
+    "disputes": "api",
     "sources": "api",
     "EventCollection": "api",
     "data_version": "bundled",
@@ -37,7 +39,11 @@ _EXPORTS = {
     "Summit": "state",
     "Meeting": "state",
     "Basis": "state",
+    "ClaimedValue": "state",
     "Timeline": "state",
+    # facts and disputes
+    "Fact": "factmodel",
+    "Dispute": "factmodel",
     # the log and its storage
     "EventLog": "log",
     "read_log": "storage",
@@ -88,7 +94,7 @@ _EXPORTS = {
     "StorageWarning": "errors",
     "StorageError": "errors",
 }
-_SUBMODULES = {"testing", "errors", "dates", "kinds", "replay", "views", "plot"}
+_SUBMODULES = {"testing", "errors", "dates", "kinds", "factmodel", "replay", "views", "plot"}
 
 __all__ = [
     "KINDS",
@@ -97,6 +103,7 @@ __all__ = [
     "ArmsDeal",
     "Basis",
     "Citation",
+    "ClaimedValue",
     "Conflict",
     "ConflictError",
     "Context",
@@ -106,10 +113,12 @@ __all__ = [
     "DateError",
     "Designation",
     "DesignationChange",
+    "Dispute",
     "Event",
     "EventCollection",
     "EventError",
     "EventLog",
+    "Fact",
     "Incident",
     "IntegrityError",
     "LedgerError",
@@ -148,7 +157,9 @@ __all__ = [
     "conflicts",
     "connect",
     "data_version",
+    "disputes",
     "events",
+    "facts",
     "parse_date",
     "read_log",
     "sources",
@@ -177,12 +188,23 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:
     from . import dates as dates
     from . import errors as errors
+    from . import factmodel as factmodel
     from . import kinds as kinds
     from . import plot as plot
     from . import replay as replay
     from . import testing as testing
     from . import views as views
-    from .api import EventCollection, conflicts, events, sources, state_at, states_at, timeline
+    from .api import (
+        EventCollection,
+        conflicts,
+        disputes,
+        events,
+        facts,
+        sources,
+        state_at,
+        states_at,
+        timeline,
+    )
     from .bundled import DataVersion, bundled_log, data_version
     from .cite import cite
     from .dates import PartialDate, Precision, parse_date
@@ -200,6 +222,7 @@ if TYPE_CHECKING:
         StorageWarning,
         UnknownReleaseError,
     )
+    from .factmodel import Dispute, Fact
     from .kinds import (
         KINDS,
         ArmsDeal,
@@ -229,6 +252,15 @@ if TYPE_CHECKING:
     )
     from .log import EventLog
     from .logfile import Appended, LogFile
-    from .state import Basis, Meeting, Operation, Programme, State, Summit, Timeline
+    from .state import (
+        Basis,
+        ClaimedValue,
+        Meeting,
+        Operation,
+        Programme,
+        State,
+        Summit,
+        Timeline,
+    )
     from .storage import read_log, write_log
     from .views import connect, sql

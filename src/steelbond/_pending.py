@@ -18,10 +18,10 @@ record only grows, and a view never looks past the point at which it was made.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, overload
 
-__all__ = ["Pending", "Sweep"]
+__all__ = ["Filtered", "Pending", "Sweep"]
 
 
 class Sweep:
@@ -53,7 +53,73 @@ class Sweep:
         return self.last
 
 
-class Pending(Sequence[str]):
+class _Ids(Sequence[str]):
+    """A lazily filled, immutable sequence of ids that compares and hashes as their tuple."""
+
+    __slots__ = ()
+
+    def _items(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        return self._items()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, _Ids):
+            return self._items() == other._items()
+        if isinstance(other, tuple):
+            return self._items() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._items())
+
+    def __repr__(self) -> str:
+        return repr(self._items())
+
+    def __reduce__(self) -> Any:  # copies and deep copies behave like the tuple
+        return (tuple, (self._items(),))
+
+
+class Filtered(_Ids):
+    """The reports of those pending facts whose effect is in ``keep``: replay's
+    ``State.uncertain``, filtered from a :class:`Pending` of fact ids when first read (so
+    an interval costs O(1) at replay time, as the pending view does)."""
+
+    __slots__ = ("_filled", "_keep", "_key_of", "_pending", "_reports")
+
+    def __init__(
+        self,
+        pending: Pending,
+        keep: frozenset[object],
+        key_of: Mapping[str, object],
+        reports: Mapping[str, tuple[str, ...]],
+    ) -> None:
+        self._pending, self._keep, self._key_of, self._reports = pending, keep, key_of, reports
+        self._filled: tuple[str, ...] | None = None
+
+    def _items(self) -> tuple[str, ...]:
+        if self._filled is None:
+            keep, key_of, reports = self._keep, self._key_of, self._reports
+            self._filled = (
+                tuple(r for f in self._pending if key_of[f] in keep for r in reports[f])
+                if keep
+                else ()
+            )
+        return self._filled
+
+
+class Pending(_Ids):
     """The ids pending at one point of a sweep; compares and hashes as the tuple of them."""
 
     __slots__ = ("_filled", "_prev", "_started", "_stopped", "_sweep")
@@ -85,32 +151,3 @@ class Pending(Sequence[str]):
             started, stopped = view._started, view._stopped
         sweep.filled, sweep.pending = self, pending
         return self._filled or ()
-
-    def __len__(self) -> int:
-        return len(self._items())
-
-    @overload
-    def __getitem__(self, index: int) -> str: ...
-    @overload
-    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
-    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
-        return self._items()[index]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._items())
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, Pending):
-            return self._items() == other._items()
-        if isinstance(other, tuple):
-            return self._items() == other
-        return NotImplemented
-
-    def __hash__(self) -> int:
-        return hash(self._items())
-
-    def __repr__(self) -> str:
-        return repr(self._items())
-
-    def __reduce__(self) -> Any:  # copies and deep copies behave like the tuple
-        return (tuple, (self._items(),))

@@ -21,12 +21,24 @@ from .state import State, Timeline
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from .factmodel import Dispute, Facts
     from .kinds import Conflict, Event, Source
     from .log import EventLog
 
-__all__ = ["EventCollection", "conflicts", "events", "sources", "state_at", "states_at", "timeline"]
+__all__ = [
+    "EventCollection",
+    "conflicts",
+    "disputes",
+    "events",
+    "facts",
+    "sources",
+    "state_at",
+    "states_at",
+    "timeline",
+]
 
 _TIMELINES: dict[tuple[int, str | None], tuple[EventLog, Timeline]] = {}
+_FACTS: dict[tuple[int, str | None], tuple[EventLog, Facts]] = {}
 
 
 def _timeline(log: EventLog | None, release: str | None) -> Timeline:
@@ -180,6 +192,36 @@ def events(
         chosen.append(e)
     chosen.sort(key=lambda e: (*e.date.sort_key(), e.seq or 0))
     return EventCollection(tuple(chosen))
+
+
+def facts(*, as_of_release: str | None = None, log: EventLog | None = None) -> Facts:
+    """Every fact of the log and every dispute among them, as replay and SQL count them
+    (see :mod:`steelbond.factmodel`).
+
+    >>> import steelbond
+    >>> found = steelbond.facts()
+    >>> len(found.facts) < len(steelbond.events())  # several reports tell one fact
+    True
+    """
+    source = bundled_log() if log is None else log
+    key = (id(source), as_of_release)
+    cached = _FACTS.get(key)
+    # As for timelines: a log is immutable, and the entry holds it, so an id reused by a
+    # new object is never mistaken for the old one.
+    if cached is None or cached[0] is not source:
+        from .replay import facts_of
+
+        if len(_FACTS) > 32:
+            _FACTS.clear()
+        cached = _FACTS[key] = (source, facts_of(source.as_of_release(as_of_release)))
+    return cached[1]
+
+
+def disputes(
+    *, as_of_release: str | None = None, log: EventLog | None = None
+) -> tuple[Dispute, ...]:
+    """The disputes: competing claims about one matter, and the one the state carries."""
+    return facts(as_of_release=as_of_release, log=log).disputes
 
 
 def conflicts(

@@ -107,7 +107,7 @@ class Event:
     """The state field this kind of event changes, or None when it changes none."""
     fact_fields: ClassVar[tuple[str, ...]] = ()
     """The typed fields on which two reports of one fact must agree (see
-    :mod:`steelbond.facts`): the values the state takes or that tell one fact from another.
+    :mod:`steelbond.factmodel`): the values the state takes or that tell one fact from another.
     Free-text fields (a summary, an activity, a role in words) are left out: two sources
     word one fact differently. A field a report leaves unset agrees with any value."""
 
@@ -364,7 +364,7 @@ class Conflict(Event):
     """Records that sources (or one source with itself) disagree; both sides stay in the log.
 
     ``claims`` (added in data 0.3.0) names the competing accounts. A conflict with claims is
-    a *dispute*: replay carries one claim by the documented rule of :mod:`steelbond.facts`
+    a *dispute*: replay carries one claim by the documented rule of :mod:`steelbond.factmodel`
     and shows the others in ``State.disputed`` on every day they would give a state field
     another value. A conflict without claims is a note only.
     """

@@ -1,15 +1,28 @@
-"""Replay: the relationship's state at any date, folded from the log's events.
+"""Replay: the relationship's state at any date, folded from the log's facts.
+
+Replay folds *facts*, not reports: :func:`steelbond.factmodel.find_facts` decides which reports
+tell one fact (its date the intersection of theirs) and which compete, and replay folds
+each fact once, leaving out the claims the state does not carry.
 
 The rule for uncertain dates
 ----------------------------
-An event counts as happened on day *d* only when it **certainly** happened by then: when
+A fact counts as happened on day *d* only when it **certainly** happened by then: when
 its latest possible day is on or before *d*. "September 2012" counts from 30 September
 2012; "2012" from 31 December 2012; "before 2022" (``../2021``) from 31 December 2021; an
-undated fact never. On a day inside an event's bounds but before its latest day (the event
-*straddles* the day) the state leaves it out and lists it in ``State.uncertain``, with
-the fields it would change in ``State.uncertain_fields``. Nothing is guessed.
+undated fact never. On a day inside a fact's bounds but before its latest day (the fact
+*straddles* the day) the state leaves it out. A field is **uncertain** on that day only if
+such a fact would change the field's value, had it happened by then: a further report of
+a value the state already holds leaves the field certain. ``State.uncertain_fields``
+names those fields and ``State.uncertain`` the reports behind them. Nothing is guessed.
 
-Ties in date are broken by ``seq`` (log order), so replay is deterministic.
+Disputes
+--------
+Where competing claims would give a field another value than the carried claim does,
+``State.disputed`` shows every claim's value, events and sources on each such day: each
+claim's world is the state's own facts with the carried claim's facts swapped for that
+claim's, folded by the same functions.
+
+Ties in date are broken by log order, so replay is deterministic.
 
 One fold, three uses
 --------------------
@@ -32,15 +45,16 @@ from __future__ import annotations
 import datetime as _dt
 import heapq
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
 
 from ._grown import Grown
-from ._pending import Sweep
+from ._pending import Filtered, Sweep
 from .dates import to_day
 from .errors import OutOfCoverageError
+from .factmodel import Dispute, Fact, Facts, find_facts
 from .kinds import (
     ArmsDeal,
     Contribution,
@@ -56,7 +70,18 @@ from .kinds import (
     SummitAttended,
 )
 from .log import EventLog
-from .state import Basis, Meeting, Operation, Programme, State, Summit, Timeline
+from .state import (
+    Basis,
+    ClaimedValue,
+    Disputed,
+    Meeting,
+    Operation,
+    Programme,
+    State,
+    Summit,
+    Timeline,
+    field_text,
+)
 
 __all__ = [
     "Basis",
@@ -67,7 +92,7 @@ __all__ = [
     "Summit",
     "Timeline",
     "apply",
-    "facts",
+    "facts_of",
     "replay",
 ]
 
@@ -194,95 +219,198 @@ def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
     return min(known), to_day(log.releases[-1].coverage_end)
 
 
-def facts(log: EventLog) -> dict[str, str]:
-    """Each standing event's fact: the id of the earliest report it is ``same_as`` (its own
-    id when it stands alone). The SQL views group reports by this, as replay does."""
-    return {
-        e.id: root
-        for root, members in _groups(log.effective(), _replacements(log)).items()
-        for e in members
-    }
+def facts_of(log: EventLog) -> Facts:
+    """The facts and disputes of ``log`` (all of it: pass ``log.as_of_release(...)`` for a
+    release), ranked by the sources the log carries."""
+    return find_facts(tuple(log), {s.id: s.kind for s in log.sources})
 
 
-def _replacements(log: EventLog) -> dict[str, str]:
-    """Which event replaced which, over every event of the log, superseded ones included, so
-    that a chain of corrections (A replaced by B, B by C) leads from A to C."""
-    return {old: e.id for e in log for old in e.supersedes}
+def _touches(fact: Fact) -> tuple[str, ...]:
+    """The state fields a fact's fold can change."""
+    field = type(fact.event).changes_state
+    if field is None:
+        return ()
+    return (field, "dialogue_since") if isinstance(fact.event, Cooperation) else (field,)
 
 
-def _groups(events: Sequence[Event], replaced_by: dict[str, str]) -> dict[str, list[Event]]:
-    """Reports of one fact (linked by ``same_as``), keyed by the earliest report's id.
-
-    A ``same_as`` that names a superseded event follows the correction that replaced it,
-    so a fact's other reports stay with the corrected account; one that names a retracted
-    event leaves the report standing alone.
-    """
-    seq = {e.id: e.seq or 0 for e in events}
-    parent = {e.id: e.id for e in events}
-
-    def find(event_id: str) -> str:
-        while parent[event_id] != event_id:
-            parent[event_id] = parent[parent[event_id]]
-            event_id = parent[event_id]
-        return event_id
-
-    for e in events:
-        target, hops = e.same_as, 0
-        while target in replaced_by and hops < len(replaced_by):
-            target, hops = replaced_by[target], hops + 1
-        if target is not None and target in parent:
-            a, b = sorted((find(e.id), find(target)), key=seq.__getitem__)
-            parent[b] = a
-    groups: dict[str, list[Event]] = {}
-    for e in sorted(events, key=lambda e: e.seq or 0):
-        groups.setdefault(find(e.id), []).append(e)
-    return groups
+_ALWAYS = (SummitAttended, MinisterialMeeting, ArmsDeal, ProgrammeRevised)
+"""Kinds whose fold always changes their field (a count, a list, a revision number)."""
 
 
-def _precision_key(e: Event) -> tuple[_dt.date, int, int]:
-    """Certain first; among reports certain on the same day, the narrowest; then log order."""
-    latest = e.date.latest or _dt.date.max
-    earliest = e.date.earliest or _dt.date.min
-    return (latest, -earliest.toordinal(), e.seq or 0)
+def _effect(event: Event) -> tuple[Any, ...]:
+    """What a fact's fold does to its fields' text, as a key: two facts with one key change
+    a given state alike, so replay asks once per key, not once per pending fact."""
+    if isinstance(event, _ALWAYS):
+        return (event.kind, event.id)
+    if isinstance(event, DesignationChange):
+        return (event.kind, event.designation)
+    if isinstance(event, ProgrammeSigned):
+        return (event.kind, event.programme, event.date.text, event.areas, event.term)
+    if isinstance(event, MissionOpened):
+        return (event.kind,)
+    if isinstance(event, OperationJoined):
+        return (event.kind, event.operation, event.personnel, event.personnel_approximate)
+    if isinstance(event, OperationLeft):
+        return (event.kind, event.operation)
+    if isinstance(event, Cooperation):
+        dialogue = event.date.text if event.area == "political_dialogue" else None
+        return (event.kind, event.area, dialogue)
+    if isinstance(event, Contribution):
+        return (event.kind, event.amount_usd)
+    return (event.kind, event.id)  # pragma: no cover - every folding kind is listed above
 
 
-def _representatives(groups: dict[str, list[Event]]) -> list[tuple[Event, tuple[str, ...]]]:
-    """For each fact, the report replay folds (see :func:`_precision_key`), and the ids of
-    the others."""
-    chosen = []
-    for members in groups.values():
-        first = min(members, key=_precision_key)
-        chosen.append((first, tuple(e.id for e in members if e is not first)))
-    chosen.sort(key=lambda pair: (pair[0].date.latest or _dt.date.max, pair[0].seq or 0))
-    return chosen
+def _certain_order(fact: Fact) -> tuple[_dt.date, int]:
+    return (fact.date.latest or _dt.date.max, fact.first_seq)
+
+
+def _runs(facts: Iterable[Fact], field: str) -> list[tuple[_dt.date, str]]:
+    """The text of ``field`` folded from ``facts`` alone: ``(first day, text)`` runs."""
+    state = State()
+    runs = [(_dt.date.min, field_text(state, field))]
+    for fact in sorted(facts, key=_certain_order):
+        day = fact.date.latest
+        if day is None:
+            continue  # never certain
+        state = apply(state, fact.event)
+        text = field_text(state, field)
+        if text == runs[-1][1]:
+            continue
+        if runs[-1][0] == day:
+            runs[-1] = (day, text)
+        else:
+            runs.append((day, text))
+    return runs
+
+
+def _text_on(runs: list[tuple[_dt.date, str]], day: _dt.date) -> str:
+    lo, hi = 0, len(runs)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if runs[mid][0] <= day:
+            lo = mid
+        else:
+            hi = mid
+    return runs[lo][1]
+
+
+_Span = tuple[_dt.date, _dt.date, str, ClaimedValue, ClaimedValue]
+"""A disputed stretch: first day, day after, field, the carried claim's value, another's."""
+
+
+def _dispute_spans(found: Facts, standing: Sequence[Fact]) -> list[_Span]:
+    """Every stretch of days on which a dispute's claims give a state field other values."""
+    by_id = found.by_id()
+    by_field: dict[str, list[Fact]] = {}
+    for fact in standing:
+        for field in _touches(fact):
+            by_field.setdefault(field, []).append(fact)
+    main: dict[str, list[tuple[_dt.date, str]]] = {}
+    spans: list[_Span] = []
+    for dispute in found.disputes:
+        carried = dispute.carried_claim
+        carried_ids = set(carried.facts)
+        for index, claim in enumerate(dispute.claims):
+            if index == dispute.carried:
+                continue
+            alt = [by_id[f] for f in claim.facts]
+            fields = dict.fromkeys(
+                f for fact in (*alt, *(by_id[i] for i in carried.facts)) for f in _touches(fact)
+            )
+            for field in fields:
+                if field not in main:
+                    main[field] = _runs(by_field.get(field, ()), field)
+                world = [f for f in by_field.get(field, ()) if f.id not in carried_ids]
+                world += [f for f in alt if field in _touches(f)]
+                spans += _differences(dispute, index, field, main[field], _runs(world, field))
+    return spans
+
+
+def _claimed(dispute: Dispute, index: int, value: str) -> ClaimedValue:
+    claim = dispute.claims[index]
+    return ClaimedValue(
+        dispute=dispute.id,
+        label=claim.label,
+        value=value,
+        carried=index == dispute.carried,
+        events=claim.events,
+        sources=claim.sources,
+    )
+
+
+def _differences(
+    dispute: Dispute,
+    index: int,
+    field: str,
+    main: list[tuple[_dt.date, str]],
+    alt: list[tuple[_dt.date, str]],
+) -> list[_Span]:
+    days = sorted({d for d, _ in main} | {d for d, _ in alt})
+    spans: list[_Span] = []
+    for i, day in enumerate(days):
+        ours, theirs = _text_on(main, day), _text_on(alt, day)
+        if ours == theirs:
+            continue
+        until = days[i + 1] if i + 1 < len(days) else _dt.date.max
+        span = (
+            day,
+            until,
+            field,
+            _claimed(dispute, dispute.carried, ours),
+            _claimed(dispute, index, theirs),
+        )
+        if spans and spans[-1][1] == day and spans[-1][2:] == span[2:]:
+            spans[-1] = (spans[-1][0], until, *span[2:])
+        else:
+            spans.append(span)
+    return spans
+
+
+def _disputed(active: Iterable[_Span]) -> tuple[Disputed, tuple[str, ...]]:
+    claims: dict[str, list[ClaimedValue]] = {}
+    for _, _, field, carried, other in sorted(active, key=lambda s: (s[3].dispute, s[4].label)):
+        values = claims.setdefault(field, [])
+        for value in (carried, other):
+            if value not in values:
+                values.append(value)
+    for values in claims.values():
+        values.sort(key=lambda c: not c.carried)  # the carried claims first, stably
+    disputed = Disputed((f, tuple(values)) for f, values in claims.items())
+    return disputed, tuple(disputed)
 
 
 def replay(log: EventLog, release: str | None = None) -> Timeline:
     """Fold the log (as of ``release``) into its full timeline, once."""
     view = log.as_of_release(release)
     start, end = _coverage(view)
-    groups = _groups([e for e in view.effective() if type(e) in FOLDS], _replacements(view))
-    folding = _representatives(groups)
+    found = facts_of(view)
+    standing = [f for f in found.standing() if type(f.event) in FOLDS]
+    folding = sorted(standing, key=_certain_order)
+    spans = [s for s in _dispute_spans(found, standing) if s[0] <= end and s[1] > start]
     points = {start}
-    for members in groups.values():
-        for e in members:
-            for bound in (e.date.earliest, e.date.latest):
-                if bound is not None and start < bound <= end:
-                    points.add(bound)
-    root_of = {e.id: root for root, members in groups.items() for e in members}
-    certain_at = {
-        root: min((e.date.latest or _dt.date.max) for e in members)
-        for root, members in groups.items()
-    }
+    for fact in standing:
+        for bound in (fact.date.earliest, fact.date.latest):
+            if bound is not None and start < bound <= end:
+                points.add(bound)
+    for first, after, *_ in spans:
+        points.update(d for d in (first, after) if start < d <= end)
     by_start = sorted(
-        (e for members in groups.values() for e in members),
-        key=lambda e: (e.date.earliest or _dt.date.min, e.seq or 0),
+        (f for f in standing if f.date.latest is None or f.date.earliest != f.date.latest),
+        key=lambda f: (f.date.earliest or _dt.date.min, f.first_seq),
     )
+    key_of = {f.id: _effect(f.event) for f in standing}
+    reports = {f.id: f.reports for f in standing}
+    example = {key_of[f.id]: f for f in standing}
     started = 0
     sweep = Sweep()
-    pending: dict[str, str] = {}  # id -> the field it would change
-    pending_fields: Counter[str] = Counter()
+    pending_keys: Counter[tuple[Any, ...]] = Counter()
     expiring: list[tuple[_dt.date, int, str]] = []
+    spans.sort(key=lambda s: s[0])
+    next_span = 0
+    active: list[_Span] = []
+    disputed: Disputed = Disputed()
+    disputed_fields: tuple[str, ...] = ()
+    changes: dict[tuple[str, str, tuple[Any, ...]], bool] = {}
     name = view.releases[-1].name
     state = State(release=name)
     starts: list[_dt.date] = []
@@ -290,40 +418,69 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
     applied = 0
     for point in sorted(points):
         changed = not states
-        while applied < len(folding) and folding[applied][0].date.certainly_by(point):
-            event, others = folding[applied]
-            state = apply(state, event)
-            field = type(event).changes_state
-            for other in others:
-                state = attrs.evolve(state, basis=state.basis.add(field or "", other))
+        while applied < len(folding) and folding[applied].date.certainly_by(point):
+            fact = folding[applied]
+            state = apply(state, fact.event)
+            field = type(fact.event).changes_state or ""
+            for other in fact.reports[1:]:
+                state = attrs.evolve(state, basis=state.basis.add(field, other))
             applied += 1
             changed = True
-        # The sweep of uncertainty: a report is pending from its earliest day until its
-        # fact is certain (through this report or another), kept in O(1) per change.
+        # The sweep of uncertainty: a fact is pending from its earliest day until its
+        # latest, kept in O(1) per change.
         while started < len(by_start) and (by_start[started].date.earliest or point) <= point:
-            e = by_start[started]
+            fact = by_start[started]
             started += 1
-            if point < certain_at[root_of[e.id]]:
-                sweep.start(e.id)
-                pending[e.id] = type(e).changes_state or ""
-                pending_fields[pending[e.id]] += 1
-                heapq.heappush(expiring, (certain_at[root_of[e.id]], e.seq or 0, e.id))
+            if fact.date.latest is None or point < fact.date.latest:
+                sweep.start(fact.id)
+                pending_keys[key_of[fact.id]] += 1
+                if fact.date.latest is not None:
+                    heapq.heappush(expiring, (fact.date.latest, fact.first_seq, fact.id))
                 changed = True
         while expiring and expiring[0][0] <= point:
             done = heapq.heappop(expiring)[2]
             sweep.stop(done)
-            pending_fields[pending.pop(done)] -= 1
+            pending_keys[key_of[done]] -= 1
+            if not pending_keys[key_of[done]]:
+                del pending_keys[key_of[done]]
             changed = True
-        # Every fold adds to the basis, so a point where nothing was folded and no report
-        # started or stopped pending leaves the state as it was: no new interval.
+        before = len(active)
+        active = [s for s in active if s[1] > point]
+        while next_span < len(spans) and spans[next_span][0] <= point:
+            if spans[next_span][1] > point:
+                active.append(spans[next_span])
+            next_span += 1
+        if changed or len(active) != before or any(s[0] == point for s in active):
+            disputed, disputed_fields = _disputed(active)
+            changed = True
         if not changed:
             continue
+        # A field is uncertain when a pending fact would change its text; asked once per
+        # effect and state text, since most pending facts share an effect.
+        keep: set[tuple[Any, ...]] = set()
+        uncertain_fields: set[str] = set()
+        for key in pending_keys:
+            fact = example[key]
+            for field in _touches(fact):
+                if isinstance(fact.event, _ALWAYS):
+                    changes_it = True
+                else:
+                    text = field_text(state, field)
+                    memo = (field, text, key)
+                    if memo not in changes:
+                        changes[memo] = field_text(apply(state, fact.event), field) != text
+                    changes_it = changes[memo]
+                if changes_it:
+                    keep.add(key)
+                    uncertain_fields.add(field)
         starts.append(point)
         states.append(
             attrs.evolve(
                 state,
-                uncertain=sweep.view(),
-                uncertain_fields=tuple(sorted(f for f, n in pending_fields.items() if n)),
+                uncertain=Filtered(sweep.view(), frozenset(keep), key_of, reports),
+                uncertain_fields=tuple(sorted(uncertain_fields)),
+                disputed=disputed,
+                disputed_fields=disputed_fields,
             )
         )
     return Timeline(tuple(starts), tuple(states), start, end, name)

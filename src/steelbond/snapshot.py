@@ -62,17 +62,27 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from ._grown import Grown
-from ._pending import Pending
+from ._pending import Filtered, Pending
 from .dates import PartialDate, parse_date
 from .designation import Designation
-from .state import Basis, Meeting, Operation, Programme, State, Summit, Timeline
+from .state import (
+    Basis,
+    ClaimedValue,
+    Disputed,
+    Meeting,
+    Operation,
+    Programme,
+    State,
+    Summit,
+    Timeline,
+)
 
 if TYPE_CHECKING:
     from .log import EventLog
 
 __all__ = ["FORMAT", "decode_timeline", "encode_timeline", "read_timeline", "render"]
 
-FORMAT = 1
+FORMAT = 2
 """The layout's version; a file of another version is not read (the log is replayed)."""
 
 Decode = Callable[[Any], Any]
@@ -90,8 +100,10 @@ def _json(value: Any) -> Any:
         return value.value
     if isinstance(value, _dt.date):
         return value.isoformat()
-    if isinstance(value, tuple | Grown | Pending):
+    if isinstance(value, tuple | Grown | Pending | Filtered):
         return [_json(v) for v in value]
+    if isinstance(value, Disputed):
+        return {field: _json(claims) for field, claims in value.items()}
     if attrs.has(type(value)):
         return {f.name: _json(getattr(value, f.name)) for f in attrs.fields(type(value))}
     raise TypeError(f"no JSON form for {type(value).__name__} {value!r}")
@@ -216,6 +228,21 @@ SUMMIT: dict[str, Decode] = {
     "level": _optional(_str),
     "attended_by": _optional(_str),
 }
+CLAIMED: dict[str, Decode] = {
+    "dispute": _str,
+    "label": _str,
+    "value": _str,
+    "carried": _bool,
+    "events": _tuple(_str),
+    "sources": _tuple(_str),
+}
+
+
+def _disputed(value: Any) -> Disputed:
+    claims = _tuple(_record(ClaimedValue, CLAIMED))
+    return Disputed((_str(field), claims(v)) for field, v in _dict(value).items())
+
+
 MEETING: dict[str, Decode] = {
     "level": _str,
     "meeting": _str,
@@ -235,6 +262,8 @@ STATE: dict[str, Decode] = {
     "arms_deals": _int,
     "uncertain": _tuple(_str),
     "uncertain_fields": _tuple(_str),
+    "disputed": _disputed,
+    "disputed_fields": _tuple(_str),
 }
 """The decoder of each field of :class:`State` held whole (``basis`` is nested)."""
 STATE_GROWN: dict[str, Decode] = {

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as _dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -27,7 +27,19 @@ from .errors import OutOfCoverageError
 if TYPE_CHECKING:
     import pyarrow as pa
 
-__all__ = ["Basis", "Meeting", "Operation", "Programme", "State", "Summit", "Timeline"]
+__all__ = [
+    "FIELDS",
+    "Basis",
+    "ClaimedValue",
+    "Disputed",
+    "Meeting",
+    "Operation",
+    "Programme",
+    "State",
+    "Summit",
+    "Timeline",
+    "field_text",
+]
 
 
 @attrs.frozen
@@ -105,12 +117,70 @@ class Basis:
 
 
 @attrs.frozen
+class ClaimedValue:
+    """What one claim of a dispute gives a state field on a day.
+
+    ``value`` is the field's value under that claim, as :func:`field_text` writes it;
+    ``carried`` is true for the claim the state carries (its value is the state's own).
+    ``dispute`` is the id of the dispute (see :mod:`steelbond.factmodel`), ``label`` the
+    claim's, ``events`` and ``sources`` the reports and documents behind it.
+    """
+
+    dispute: str
+    label: str
+    value: str
+    carried: bool
+    events: tuple[str, ...]
+    sources: tuple[str, ...]
+
+
+class Disputed(Mapping[str, tuple[ClaimedValue, ...]]):
+    """The disputed fields of a state, each mapped to its claims (the carried one first):
+    an immutable mapping, equal to the dict of the same items, and hashable."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Iterable[tuple[str, tuple[ClaimedValue, ...]]] = ()) -> None:
+        order = {field: i for i, field in enumerate(FIELDS)}
+        # in the order the state prints its fields, however the items came
+        self._items: dict[str, tuple[ClaimedValue, ...]] = dict(
+            sorted(items, key=lambda item: order.get(item[0], len(order)))
+        )
+
+    def __getitem__(self, field: str) -> tuple[ClaimedValue, ...]:
+        return self._items[field]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Mapping):
+            return dict(self._items) == dict(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._items.items()))
+
+    def __repr__(self) -> str:
+        return f"Disputed({self._items!r})"
+
+    def __reduce__(self) -> Any:
+        return (Disputed, (tuple(self._items.items()),))
+
+
+@attrs.frozen
 class State:
     """South Korea's formal standing with NATO on one day, with the events behind it.
 
     ``date`` is the day asked about (``None`` inside a timeline, where a state holds for an
-    interval). ``uncertain`` lists events whose date bounds straddle that day; they are not
-    counted, and ``uncertain_fields`` names what they would change.
+    interval). ``uncertain`` lists the reports of facts whose date bounds straddle that day
+    and which would change a field if they had happened by then; they are not counted, and
+    ``uncertain_fields`` names the fields they would change. ``disputed`` maps each field
+    that competing claims give different values on that day to those claims (the carried
+    one first), and ``disputed_fields`` names them (see :mod:`steelbond.factmodel`).
     """
 
     date: _dt.date | None = None
@@ -127,6 +197,8 @@ class State:
     arms_deals: int = 0
     uncertain: Sequence[str] = ()
     uncertain_fields: tuple[str, ...] = ()
+    disputed: Mapping[str, tuple[ClaimedValue, ...]] = attrs.field(factory=Disputed)
+    disputed_fields: tuple[str, ...] = ()
     basis: Basis = attrs.field(factory=Basis)
 
     def __str__(self) -> str:
@@ -162,6 +234,10 @@ class State:
         ]
         if self.uncertain:
             lines.append(_line("uncertain", ", ".join(self.uncertain_fields), self.uncertain))
+        for field, claims in self.disputed.items():
+            told = " | ".join(dict.fromkeys(f"{c.value}{' (carried)' * c.carried}" for c in claims))
+            ids = tuple(dict.fromkeys(i for c in claims for i in c.events))
+            lines.append(_line("disputed", f"{field}: {told}", ids))
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:

@@ -36,8 +36,11 @@ Columns (the same in ``timeline_table``, ``states_table`` and the SQL view
 ``dialogue_since``        start of political dialogue (partial date text), or null
 ``trust_fund_usd``        trust-fund money with a stated amount, summed
 ``arms_deals``            arms-trade events with NATO members by then
-``uncertain``             ids of events whose date bounds straddle the day
-``uncertain_fields``      the state fields those events would change
+``uncertain``             ids of reports of facts that straddle the day and would change
+                          a field, had they happened by then
+``uncertain_fields``      the state fields those facts would change
+``disputed_fields``       the state fields that competing claims give other values
+``disputed``              each claim on those fields: ``field: value [carried] (events)``
 ``event_ids``             ids of the events behind the state
 ========================  ==========================================================
 """
@@ -82,6 +85,8 @@ def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
         "arms_deals": [],
         "uncertain": [],
         "uncertain_fields": [],
+        "disputed_fields": [],
+        "disputed": [],
         "event_ids": [],
     }
     for s in states:
@@ -102,6 +107,14 @@ def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
         cols["arms_deals"].append(s.arms_deals)
         cols["uncertain"].append(list(s.uncertain))
         cols["uncertain_fields"].append(list(s.uncertain_fields))
+        cols["disputed_fields"].append(list(s.disputed_fields))
+        cols["disputed"].append(
+            [
+                f"{field}: {c.value}{' [carried]' if c.carried else ''} ({', '.join(c.events)})"
+                for field, claims in s.disputed.items()
+                for c in claims
+            ]
+        )
         cols["event_ids"].append(list(s.basis.all_ids()))
     return cols
 
@@ -135,6 +148,8 @@ def _schema() -> pa.Schema:
             ("arms_deals", pa.int64()),
             ("uncertain", strings),
             ("uncertain_fields", strings),
+            ("disputed_fields", strings),
+            ("disputed", strings),
             ("event_ids", strings),
         ]
     )

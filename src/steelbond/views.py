@@ -27,20 +27,38 @@ Views and their columns:
     The state as intervals, the columns of :func:`steelbond.timeline` (``valid_from``
     inclusive, ``valid_to`` exclusive): ``WHERE DATE '2015-06-30' >= valid_from AND
     DATE '2015-06-30' < valid_to`` is the state on that day.
+``facts``
+    One row per fact (see :mod:`steelbond.factmodel`): ``fact_id`` (its first report's id),
+    ``kind``, the fact's date (``date_text``, ``date_precision``, ``date_earliest``,
+    ``date_latest``: the intersection of its reports' bounds), ``year`` (null unless the
+    whole date lies in one year), ``reports`` (every report's id, log order),
+    ``report_count``, ``sources``, ``values_from`` (the most specific report, whose values
+    the fact takes), ``standing`` (false for a claim the state does not carry),
+    ``dispute`` and ``claim`` (the dispute it is a claim of, and the claim's label), then
+    every typed field as a column, as in ``events``.
+``disputes``
+    One row per claim of each dispute: ``dispute_id``, ``claim`` (its label), ``carried``
+    (whether the state carries it), ``facts``, ``events``, ``sources``, ``note``.
 ``events_per_year``
-    ``year``, ``kind``, ``events``: counts of effective events by the year of their latest
-    possible day.
+    ``year``, ``year_uncertain``, ``kind``, ``facts``, ``reports``: how many standing facts
+    (and reports of them) each year has. A fact counts under a year only when its whole
+    date lies in that year; the rest are counted in the row whose ``year`` is null and
+    ``year_uncertain`` true.
 ``summits``
-    Summits attended, one row per fact, as replay counts them (of the reports linked by
-    ``same_as``, the one certain first): ``id``, ``summit``, ``host``, ``level``,
-    ``attended_by``, ``date_text``, ``date_latest``, ``reports`` (ids of every report).
+    Summits attended, one row per standing fact: ``id`` (the fact's), ``summit``, ``host``,
+    ``level``, ``attended_by``, ``date_text``, ``date_latest``, ``reports``,
+    ``values_from``, ``dispute``.
 ``ministerials``
-    NATO ministers' meetings, one row per fact, likewise: ``id``, ``level``, ``meeting``,
-    ``attended_by``, ``date_text``, ``date_latest``, ``reports``.
+    NATO ministers' meetings, one row per standing fact, likewise: ``id``, ``level``,
+    ``meeting``, ``attended_by``, ``date_text``, ``date_latest``, ``reports``,
+    ``values_from``, ``dispute``.
 ``arms_deals``
-    Arms trade with NATO members: ``id``, ``year``, ``buyer``, ``seller``, ``item``,
-    ``stage``, ``quantity``, ``quantity_approximate``, ``value_usd``, ``value_approximate``,
-    ``date_text``, ``same_as``, ``sources`` (the source ids behind each figure).
+    Arms trade with NATO members, one row per standing fact: ``id``, ``year`` (null when
+    the year is uncertain), ``buyer``, ``seller``, ``item``, ``stage``, ``quantity``,
+    ``quantity_approximate``, ``value_usd``, ``value_approximate``, ``date_text``,
+    ``reports``, ``values_from``, ``sources``, ``dispute``. A claim the state does not carry
+    (a competing figure for the same deal) is not a row here; ``disputes`` and ``facts``
+    list it.
 ``conflicts``
     One row per side of each recorded disagreement: ``conflict_id``, ``note``,
     ``event_id``, ``event_kind``, ``event_summary``, ``event_date``.
@@ -51,10 +69,17 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import attrs
+
 from .bundled import bundled_log, bundled_path
+from .kinds import Event, Source
 
 if TYPE_CHECKING:
     import duckdb
+    import pyarrow as pa
+
+    from .factmodel import Facts
+    from .log import EventLog
 
 __all__ = ["VIEWS", "connect", "sql"]
 
@@ -64,6 +89,8 @@ VIEWS = (
     "citations",
     "sources",
     "timeline",
+    "facts",
+    "disputes",
     "events_per_year",
     "summits",
     "ministerials",
@@ -77,52 +104,144 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _facts_view(name: str, kind: str, columns: str) -> str:
-    """A view with one row per fact of ``kind``: of the reports linked by ``same_as``, the
-    one certain first (as replay counts it), with the ids of all reports in ``reports``."""
-    return f"""CREATE TEMP VIEW {name} AS
-        SELECT id, {columns}, date_text, date_latest, reports FROM (
-            SELECT *,
-                   row_number() OVER (PARTITION BY fact
-                                      ORDER BY date_latest NULLS LAST,
-                                               date_earliest DESC NULLS LAST, seq) AS rank,
-                   list(id) OVER (PARTITION BY fact ORDER BY seq
-                                  ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-                       AS reports
-            FROM effective_events JOIN _steelbond_facts USING (id)
-            WHERE kind = '{kind}')
-        WHERE rank = 1 ORDER BY date_latest, seq"""
+def _fact_rows(found: Facts) -> pa.Table:
+    """The ``facts`` view's rows: the facts as replay folds them, so SQL cannot differ."""
+    import pyarrow as pa
+
+    from .converter import converter
+    from .storage import arrow_schema
+
+    envelope = set(attrs.fields_dict(Event)) | {"kind"}
+    typed = [f for f in arrow_schema() if f.name not in envelope]
+    dispute_of = found.dispute_of()
+    label_of = {f: c.label for d in found.disputes for c in d.claims for f in c.facts}
+    text = pa.string()
+    texts = pa.list_(text)
+    schema = pa.schema(
+        [
+            ("fact_id", text),
+            ("kind", text),
+            ("date_text", text),
+            ("date_precision", text),
+            ("date_earliest", pa.date32()),
+            ("date_latest", pa.date32()),
+            ("year", pa.int64()),
+            ("reports", texts),
+            ("report_count", pa.int64()),
+            ("sources", texts),
+            ("values_from", text),
+            ("standing", pa.bool_()),
+            ("dispute", text),
+            ("claim", text),
+            ("first_seq", pa.int64()),
+            *typed,
+        ]
+    )
+    rows = []
+    for fact in found.facts:
+        values = converter.unstructure(fact.event)
+        lo, hi = fact.date.earliest, fact.date.latest
+        one_year = lo is not None and hi is not None and lo.year == hi.year
+        dispute = dispute_of.get(fact.id)
+        rows.append(
+            {
+                "fact_id": fact.id,
+                "kind": fact.kind,
+                "date_text": fact.date.text,
+                "date_precision": fact.date.precision.value,
+                "date_earliest": lo,
+                "date_latest": hi,
+                "year": lo.year if one_year and lo is not None else None,
+                "reports": list(fact.reports),
+                "report_count": len(fact.reports),
+                "sources": list(fact.sources),
+                "values_from": fact.values_from,
+                "standing": fact.id not in found.losing,
+                "dispute": dispute.id if dispute else None,
+                "claim": label_of.get(fact.id),
+                "first_seq": fact.first_seq,
+                **{f.name: values.get(f.name) for f in typed},
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+def _dispute_rows(found: Facts) -> pa.Table:
+    import pyarrow as pa
+
+    texts = pa.list_(pa.string())
+    schema = pa.schema(
+        [
+            ("dispute_id", pa.string()),
+            ("claim", pa.string()),
+            ("carried", pa.bool_()),
+            ("facts", texts),
+            ("events", texts),
+            ("sources", texts),
+            ("note", pa.string()),
+        ]
+    )
+    rows = [
+        {
+            "dispute_id": d.id,
+            "claim": c.label,
+            "carried": i == d.carried,
+            "facts": list(c.facts),
+            "events": list(c.events),
+            "sources": list(c.sources),
+            "note": d.note,
+        }
+        for d in found.disputes
+        for i, c in enumerate(d.claims)
+    ]
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+_PER_FACT = """CREATE TEMP VIEW {name} AS
+    SELECT fact_id AS id, {columns}, date_text, date_latest, reports, values_from, dispute
+    FROM facts WHERE kind = '{kind}' AND standing ORDER BY date_latest NULLS LAST, first_seq"""
 
 
 def connect(
-    database: str | os.PathLike[str] = ":memory:", *, as_of_release: str | None = None
+    database: str | os.PathLike[str] = ":memory:",
+    *,
+    as_of_release: str | None = None,
+    log: EventLog | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with steelbond's views (see the module docs for their columns).
 
     ``database`` is DuckDB's: in memory by default, or a file of yours. ``as_of_release``
-    shows the data as that release published it.
+    shows the data as that release published it. ``log`` asks the same of a log of your
+    own instead of the bundled one.
     """
     import duckdb
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from .api import timeline
+    from .api import facts, timeline
     from .converter import converter
-    from .replay import facts
+    from .storage import log_to_table
 
-    log = bundled_log()
-    view = log.as_of_release(as_of_release)  # checks the release name
+    source = bundled_log() if log is None else log
+    view = source.as_of_release(as_of_release)  # checks the release name
     releases = ", ".join(_quote(r) for r in view.release_names())
+    found = facts(as_of_release=as_of_release, log=log)  # replay's facts: SQL cannot differ
     con = duckdb.connect(str(database))
-    with pq.ParquetFile(bundled_path()) as reader:
-        con.register("_steelbond_file", reader.read())
-    con.register("_steelbond_timeline", timeline(as_of_release=as_of_release))
-    fact_of = facts(view)  # the grouping replay uses, so SQL and Python cannot differ
+    if log is None:
+        with pq.ParquetFile(bundled_path()) as reader:
+            con.register("_steelbond_file", reader.read())
+    else:
+        con.register("_steelbond_file", log_to_table(log))
+    con.register("_steelbond_timeline", timeline(as_of_release=as_of_release, log=log))
+    con.register("_steelbond_fact_rows", _fact_rows(found))
+    con.register("_steelbond_dispute_rows", _dispute_rows(found))
     con.register(
-        "_steelbond_facts",
-        pa.table({"id": list(fact_of), "fact": list(fact_of.values())}),
+        "_steelbond_sources",
+        pa.Table.from_pylist(
+            converter.unstructure(source.sources),
+            schema=pa.schema([(f.name, pa.string()) for f in attrs.fields(Source)]),
+        ),
     )
-    con.register("_steelbond_sources", pa.Table.from_pylist(converter.unstructure(log.sources)))
     con.execute("SET enable_external_access = false")
     con.execute("SET lock_configuration = true")
     statements = [
@@ -145,16 +264,27 @@ def connect(
             ORDER BY seq""",
         "CREATE TEMP VIEW sources AS SELECT * FROM _steelbond_sources",
         "CREATE TEMP VIEW timeline AS SELECT * FROM _steelbond_timeline",
+        "CREATE TEMP VIEW facts AS SELECT * FROM _steelbond_fact_rows",
+        "CREATE TEMP VIEW disputes AS SELECT * FROM _steelbond_dispute_rows",
         """CREATE TEMP VIEW events_per_year AS
-            SELECT year, kind, count(*) AS events FROM effective_events
-            GROUP BY ALL ORDER BY year, kind""",
-        _facts_view("summits", "summit_attended", "summit, host, level, attended_by"),
-        _facts_view("ministerials", "ministerial_meeting", "level, meeting, attended_by"),
+            SELECT year, year IS NULL AS year_uncertain, kind, count(*) AS facts,
+                   sum(report_count) AS reports
+            FROM facts WHERE standing
+            GROUP BY ALL ORDER BY year NULLS LAST, kind""",
+        _PER_FACT.format(
+            name="summits", kind="summit_attended", columns="summit, host, level, attended_by"
+        ),
+        _PER_FACT.format(
+            name="ministerials",
+            kind="ministerial_meeting",
+            columns="level, meeting, attended_by",
+        ),
         """CREATE TEMP VIEW arms_deals AS
-            SELECT id, year, buyer, seller, item, stage, quantity, quantity_approximate,
-                   value_usd, value_approximate, date_text, same_as,
-                   list_distinct([c.source FOR c IN citations]) AS sources
-            FROM effective_events WHERE kind = 'arms_deal' ORDER BY date_latest, seq""",
+            SELECT fact_id AS id, year, buyer, seller, item, stage, quantity,
+                   quantity_approximate, value_usd, value_approximate, date_text, reports,
+                   values_from, sources, dispute
+            FROM facts WHERE kind = 'arms_deal' AND standing
+            ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW conflicts AS
             SELECT c.id AS conflict_id, c.note, e.id AS event_id, e.kind AS event_kind,
                    e.summary AS event_summary, e.date_text AS event_date
@@ -168,9 +298,11 @@ def connect(
     return con
 
 
-def sql(query: str, *, as_of_release: str | None = None) -> duckdb.DuckDBPyRelation:
+def sql(
+    query: str, *, as_of_release: str | None = None, log: EventLog | None = None
+) -> duckdb.DuckDBPyRelation:
     """Run one query over the views; a DuckDB relation (``.fetchall()``, ``.to_arrow_table()``).
 
     Each call opens a fresh in-memory connection, so no state leaks between queries.
     """
-    return connect(as_of_release=as_of_release).sql(query)
+    return connect(as_of_release=as_of_release, log=log).sql(query)
