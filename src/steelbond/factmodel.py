@@ -114,14 +114,15 @@ class DisputeClaim:
 class Dispute:
     """Competing claims about one matter, and the one the state carries.
 
-    ``id`` is the id of the ``conflict`` event that records it, or ``same-as:<first report>``
-    for a ``same_as`` group whose reports disagree.
+    ``id`` is the id of the ``conflict`` event that records it (``recorded``), or
+    ``same-as:<first report>`` for a ``same_as`` group whose reports disagree.
     """
 
     id: str
     claims: tuple[DisputeClaim, ...]
     carried: int
     note: str
+    recorded: bool
 
     @property
     def carried_claim(self) -> DisputeClaim:
@@ -346,9 +347,9 @@ def find_facts(events: Sequence[Event], source_kinds: Mapping[str, str] | None =
         )
         return (widest, best, min(by_fact[f].first_seq for f in c.facts))
 
-    def dispute(dispute_id: str, claims: list[DisputeClaim], note: str) -> Dispute:
+    def dispute(dispute_id: str, claims: list[DisputeClaim], note: str, recorded: bool) -> Dispute:
         carried = min(range(len(claims)), key=lambda i: rank(claims[i]))
-        return Dispute(id=dispute_id, claims=tuple(claims), carried=carried, note=note)
+        return Dispute(dispute_id, tuple(claims), carried, note, recorded)
 
     disputes: list[Dispute] = []
     covered: list[set[str]] = []
@@ -360,7 +361,7 @@ def find_facts(events: Sequence[Event], source_kinds: Mapping[str, str] | None =
             if fact_ids:
                 claims.append(make_claim(recorded_claim.label, fact_ids))
         if len(claims) > 1:
-            disputes.append(dispute(conflict.id, claims, conflict.note))
+            disputes.append(dispute(conflict.id, claims, conflict.note, True))
             covered.append({f for c in claims for f in c.facts})
     for root, ids in split_groups:
         if any(set(ids) <= facts_of for facts_of in covered):
@@ -369,7 +370,7 @@ def find_facts(events: Sequence[Event], source_kinds: Mapping[str, str] | None =
             make_claim(f"{by_fact[i].date} ({', '.join(by_fact[i].sources)})", [i]) for i in ids
         ]
         note = f"reports linked by same_as to {root} disagree, so they are competing claims"
-        disputes.append(dispute(f"same-as:{root}", claims, note))
+        disputes.append(dispute(f"same-as:{root}", claims, note, False))
     losing = frozenset(
         f for d in disputes for i, c in enumerate(d.claims) if i != d.carried for f in c.facts
     )

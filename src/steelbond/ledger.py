@@ -18,7 +18,7 @@ import attrs
 
 from .converter import structure, structure_event
 from .errors import EventError, LedgerError, SteelbondError
-from .kinds import Release, Source
+from .kinds import Conflict, Release, Source
 from .log import EventLog
 
 __all__ = ["check_ledger", "default_ledger_dir", "default_seeds_dir", "normalise", "read_ledger"]
@@ -170,6 +170,7 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
             documents[src.id] = _Document(normalise(text), normalise(text, keep_hyphens=True))
     languages = {s.id: s.language for s in log.sources}
     by_id = {e.id: e for e in log}
+    problems += _fact_problems(log)
     for event in log:
         if event.same_as is not None:
             first = by_id[event.same_as]
@@ -189,4 +190,53 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
                 problems.append(f"{where}: quote is {len(cit.quote.split())} words; keep it short")
             if languages.get(cit.source) != "en" and not cit.english:
                 problems.append(f"{where}: quote is not in English and has no 'english' rendering")
+    return problems
+
+
+def _fact_problems(log: EventLog) -> list[str]:
+    """The links and disputes the fact model cannot take, in the log as it now stands.
+
+    A ``same_as`` must join reports that agree (see :mod:`steelbond.factmodel`), unless a
+    dispute sets them apart as competing claims: that is how a released link between
+    disagreeing reports is corrected without editing it. A dispute's claims must name
+    events of its own ``events`` list, each in one claim only, and there must be two.
+    """
+    from .replay import facts_of
+
+    problems: list[str] = []
+    found = facts_of(log)
+    disputed = {
+        frozenset((a, b))
+        for d in found.disputes
+        if d.recorded
+        for i, x in enumerate(d.claims)
+        for y in d.claims[i + 1 :]
+        for a in x.facts
+        for b in y.facts
+    }
+    replaced_by = {old: e.id for e in log for old in e.supersedes}
+    for event in log.effective():
+        if event.same_as is None or event.id not in found.fact_of:
+            continue
+        target = event.same_as
+        while target in replaced_by:
+            target = replaced_by[target]
+        mine, theirs = found.fact_of[event.id], found.fact_of.get(target)
+        if theirs is not None and mine != theirs and frozenset((mine, theirs)) not in disputed:
+            problems.append(
+                f"{event.id}: same_as {event.same_as}, but the reports disagree (kind, a fact "
+                "field or dates that cannot both be true), so they cannot be one fact; record "
+                "them as competing claims (a conflict with claims) or drop the link"
+            )
+    for event in log.effective():
+        if not isinstance(event, Conflict) or not event.claims:
+            continue
+        named = [i for c in event.claims for i in c.events]
+        if len(event.claims) < 2:
+            problems.append(f"{event.id}: a dispute needs at least two claims")
+        if len(named) != len(set(named)):
+            problems.append(f"{event.id}: an event is named in more than one claim")
+        stray = sorted(set(named) - set(event.events))
+        if stray:
+            problems.append(f"{event.id}: claims name events missing from its events: {stray}")
     return problems
