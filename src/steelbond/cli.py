@@ -25,6 +25,8 @@ EXAMPLES = {
     "  steelbond events --since 2022-01-01 --until 2022-12-31 --search Poland --format csv",
     "timeline": "steelbond timeline --format csv > timeline.csv",
     "conflicts": "steelbond conflicts",
+    "facts": "steelbond facts --format csv > facts.csv",
+    "disputes": "steelbond disputes --release 0.3.0",
     "sources": "steelbond sources --format json",
     "sql": 'steelbond sql "SELECT year, count(*) FROM effective_events GROUP BY year"\n'
     "  echo 'SELECT * FROM summits' | steelbond sql --format csv",
@@ -144,6 +146,21 @@ def _conflicts(args: argparse.Namespace) -> str:
     )
 
 
+def _facts(args: argparse.Namespace) -> str:
+    from .views import connect
+
+    query = """SELECT fact_id, kind, date_text, year, report_count, reports, standing, dispute
+               FROM facts ORDER BY first_seq"""
+    return _table(connect(as_of_release=args.release).sql(query).to_arrow_table(), args.format)
+
+
+def _disputes(args: argparse.Namespace) -> str:
+    from .views import connect
+
+    query = "SELECT dispute_id, claim, carried, facts, sources FROM disputes"
+    return _table(connect(as_of_release=args.release).sql(query).to_arrow_table(), args.format)
+
+
 def _sources(args: argparse.Namespace) -> str:
     from .views import connect
 
@@ -231,6 +248,8 @@ COMMANDS = {
     "events": (_events, "the typed events, filtered"),
     "timeline": (_timeline, "the state as intervals [valid_from, valid_to)"),
     "conflicts": (_conflicts, "disagreements between sources, one row per side"),
+    "facts": (_facts, "list the facts: reports that agree, counted once"),
+    "disputes": (_disputes, "list the disputes: competing claims and the one the state carries"),
     "sources": (_sources, "the documents the data cites"),
     "sql": (_sql, "SQL over the DuckDB views (a query, standard input, or a prompt)"),
     "verify": (_verify, "check the hash chain and the data file's checksum"),

@@ -11,9 +11,22 @@ from typing import Any
 
 from .frames import require
 
-__all__ = ["timeline"]
+__all__ = ["marks", "timeline"]
 
 _LANES = ("designation", "programme", "mission to NATO", "operations", "summits", "arms deals")
+
+
+def marks(kind: str, *, as_of_release: str | None = None) -> list[_dt.date]:
+    """The days the plot marks for ``kind`` (``summit_attended``, ``arms_deal``): the last
+    possible day of each standing fact's date, the day replay counts it from (so the marks
+    and the state agree). Facts never certain (an open end) are not marked."""
+    from .api import facts
+
+    return sorted(
+        f.date.latest
+        for f in facts(as_of_release=as_of_release).standing()
+        if f.kind == kind and f.date.latest is not None
+    )
 
 
 def timeline(*, as_of_release: str | None = None, start: str = "2000-01-01", ax: Any = None) -> Any:
@@ -27,7 +40,6 @@ def timeline(*, as_of_release: str | None = None, start: str = "2000-01-01", ax:
     import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
 
-    from .api import events
     from .api import timeline as timeline_table
     from .dates import to_day
 
@@ -77,12 +89,16 @@ def timeline(*, as_of_release: str | None = None, start: str = "2000-01-01", ax:
         ("summit_attended", "summits", "D"),
         ("arms_deal", "arms deals", "o"),
     ):
-        days = [
-            e.date.latest
-            for e in events(kind, as_of_release=as_of_release)
-            if e.same_as is None and e.date.latest is not None and e.date.latest >= first
-        ]
-        ax.plot(days, [lane[lane_name]] * len(days), marker, color="black", ms=5, ls="none")
+        days = [d for d in marks(kind, as_of_release=as_of_release) if d >= first]
+        ax.plot(
+            days,
+            [lane[lane_name]] * len(days),
+            marker,
+            color="black",
+            ms=5,
+            ls="none",
+            label=lane_name,
+        )
     ax.set_yticks(range(len(_LANES)), list(reversed(_LANES)))
     ax.xaxis.set_major_locator(mdates.YearLocator(2))
     ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
