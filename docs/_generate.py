@@ -152,6 +152,55 @@ def chronology() -> str:
     return "\n".join(lines)
 
 
+def certainty() -> str:
+    """The share of covered days on which each field is certain, and undisputed."""
+    import datetime as dt
+
+    from steelbond.state import FIELDS
+
+    table = steelbond.timeline().to_pylist()
+    windows = (
+        ("all covered days", table[0]["valid_from"]),
+        ("from 2002", dt.date(2002, 1, 1)),
+    )
+    end = table[-1]["valid_to"]
+    rows = []
+    for field in FIELDS:
+        cells = [f"``{field}``"]
+        for _, start in windows:
+            total = certain = undisputed = 0
+            for r in table:
+                lo, hi = max(r["valid_from"], start), r["valid_to"]
+                days = max((hi - lo).days, 0)
+                total += days
+                certain += days * (field not in r["uncertain_fields"])
+                undisputed += days * (field not in r["disputed_fields"])
+            cells += [f"{certain / total:.0%}", f"{undisputed / total:.0%}"]
+        rows.append(tuple(cells))
+    header = (
+        "field",
+        "certain (all days)",
+        "undisputed (all days)",
+        "certain (from 2002)",
+        "undisputed (from 2002)",
+    )
+    first = table[0]["valid_from"]
+    last = end - dt.timedelta(days=1)
+    lines = [
+        "How much of the record is certain",
+        "=================================",
+        "",
+        "Generated from the bundled data at build time. For each field of the state, the share "
+        f"of covered days ({first} to {last}, and from 2002 on) on which the field is certain "
+        "(no pending fact would change it: ``uncertain_fields`` does not name it) and on which "
+        "it is undisputed (``disputed_fields`` does not name it). Filtering a panel on certain "
+        "days keeps about these shares of it; see :doc:`../concepts` for the rules.",
+        "",
+    ]
+    lines += _table(rows, header)
+    return "\n".join(lines)
+
+
 def cli_reference() -> str:
     """The command line's own --help texts, so the reference cannot drift from the code."""
     from steelbond.cli import COMMANDS, _parser
@@ -181,6 +230,7 @@ def write_all(folder: Path) -> None:
         ("chronology.rst", chronology()),
         ("cli.rst", cli_reference()),
         ("sources.rst", bibliography()),
+        ("certainty.rst", certainty()),
     )
     import matplotlib
 

@@ -29,8 +29,10 @@ def test_a_missing_extra_names_what_to_install(monkeypatch, module, call):
 
 
 def test_states_events_and_collections_render_as_html_tables():
-    state_html = steelbond.state_at("2024-01-01")._repr_html_()
-    assert state_html.startswith("<table>") and "global partner" in state_html
+    state = steelbond.state_at("2024-01-01")
+    state_html = state._repr_html_()
+    designation = state.designation.value.replace("_", " ")
+    assert state_html.startswith("<table>") and designation in state_html
     collection = steelbond.events("summit_attended")
     assert collection._repr_html_().count("<tr>") == len(collection) + 1
     assert "<td>summit_attended</td>" in collection[0]._repr_html_()

@@ -119,5 +119,5 @@ def test_the_installed_wheel_answers_a_state_query_outside_the_source_tree(
     )
     where, designation, shipped, logs_read, replayed = out.stdout.split()
     assert where.startswith(str(target))
-    assert designation == "global_partner"
+    assert designation == steelbond.state_at("2015-06-30").designation.value
     assert (shipped, logs_read, replayed) == ("True", "0", "False")

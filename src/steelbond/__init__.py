@@ -2,7 +2,7 @@
 
 >>> import steelbond
 >>> steelbond.state_at("2015-06-30").designation
-<Designation.GLOBAL_PARTNER: 'global_partner'>
+<Designation.PARTNER_ACROSS_THE_GLOBE: 'partner_across_the_globe'>
 
 Importing steelbond is cheap: the names below load their modules (and pyarrow, DuckDB) on
 first use.

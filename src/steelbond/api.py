@@ -74,7 +74,7 @@ def state_at(
     >>> import steelbond
     >>> s = steelbond.state_at("2015-06-30")
     >>> s.designation
-    <Designation.GLOBAL_PARTNER: 'global_partner'>
+    <Designation.PARTNER_ACROSS_THE_GLOBE: 'partner_across_the_globe'>
     >>> s.mission_to_nato
     False
     """

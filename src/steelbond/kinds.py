@@ -275,7 +275,14 @@ class ArmsDeal(Event):
 
     kind: ClassVar[str] = "arms_deal"
     changes_state: ClassVar[str | None] = "arms_deals"
-    fact_fields: ClassVar[tuple[str, ...]] = ("buyer", "seller", "stage", "quantity", "value_usd")
+    fact_fields: ClassVar[tuple[str, ...]] = (
+        "buyer",
+        "seller",
+        "stage",
+        "quantity",
+        "value_usd",
+        "part_of",
+    )
     buyer: str
     seller: str
     item: str
@@ -284,6 +291,10 @@ class ArmsDeal(Event):
     quantity_approximate: bool = False
     value_usd: float | None = None
     value_approximate: bool = False
+    part_of: str | None = None
+    """The deal this is one item line of (a contract for several systems, reported with one
+    value): an item line is not a deal of its own and never adds to the count of deals
+    (added in data 0.3.0)."""
 
 
 @attrs.frozen(kw_only=True)

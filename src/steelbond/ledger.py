@@ -18,7 +18,7 @@ import attrs
 
 from .converter import structure, structure_event
 from .errors import EventError, LedgerError, SteelbondError
-from .kinds import Conflict, Release, Source
+from .kinds import ArmsDeal, Conflict, Release, Source
 from .log import EventLog
 
 __all__ = ["check_ledger", "default_ledger_dir", "default_seeds_dir", "normalise", "read_ledger"]
@@ -228,6 +228,21 @@ def _fact_problems(log: EventLog) -> list[str]:
                 "field or dates that cannot both be true), so they cannot be one fact; record "
                 "them as competing claims (a conflict with claims) or drop the link"
             )
+    by_id = {e.id: e for e in log}
+    for event in log.effective():
+        part_of = getattr(event, "part_of", None)
+        if part_of is not None:
+            deal = by_id.get(part_of)
+            if (
+                not isinstance(deal, ArmsDeal)
+                or deal.part_of is not None
+                or deal.seq is None
+                or (event.seq is not None and deal.seq > event.seq)
+            ):
+                problems.append(
+                    f"{event.id}: part_of {part_of} must name an earlier arms deal that is not "
+                    "itself an item line"
+                )
     for event in log.effective():
         if not isinstance(event, Conflict) or not event.claims:
             continue

@@ -184,6 +184,8 @@ def _contribution(s: State, e: Contribution) -> State:
 
 
 def _arms_deal(s: State, e: ArmsDeal) -> State:
+    if e.part_of is not None:  # an item line of a deal counted already
+        return attrs.evolve(s, basis=s.basis.add("arms_deals", e.id))
     return attrs.evolve(s, arms_deals=s.arms_deals + 1, basis=s.basis.add("arms_deals", e.id))
 
 
@@ -234,14 +236,21 @@ def _touches(fact: Fact) -> tuple[str, ...]:
 
 
 _ALWAYS = (SummitAttended, MinisterialMeeting, ArmsDeal, ProgrammeRevised)
-"""Kinds whose fold always changes their field (a count, a list, a revision number)."""
+"""Kinds whose fold always changes their field (a count, a list, a revision number), but
+for the item lines of an arms deal, which change nothing."""
+
+
+def _always_changes(event: Event) -> bool:
+    return isinstance(event, _ALWAYS) and not (isinstance(event, ArmsDeal) and event.part_of)
 
 
 def _effect(event: Event) -> tuple[Any, ...]:
     """What a fact's fold does to its fields' text, as a key: two facts with one key change
     a given state alike, so replay asks once per key, not once per pending fact."""
-    if isinstance(event, _ALWAYS):
+    if _always_changes(event):
         return (event.kind, event.id)
+    if isinstance(event, ArmsDeal):
+        return (event.kind, "item line")
     if isinstance(event, DesignationChange):
         return (event.kind, event.designation)
     if isinstance(event, ProgrammeSigned):
@@ -462,7 +471,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
         for key in pending_keys:
             fact = example[key]
             for field in _touches(fact):
-                if isinstance(fact.event, _ALWAYS):
+                if _always_changes(fact.event):
                     changes_it = True
                 else:
                     text = field_text(state, field)

@@ -53,12 +53,18 @@ Views and their columns:
     ``meeting``, ``attended_by``, ``date_text``, ``date_latest``, ``reports``,
     ``values_from``, ``dispute``.
 ``arms_deals``
-    Arms trade with NATO members, one row per standing fact: ``id``, ``year`` (null when
-    the year is uncertain), ``buyer``, ``seller``, ``item``, ``stage``, ``quantity``,
+    Arms trade with NATO members, one row per deal (a standing fact that is not an item
+    line of another): ``id``, ``year`` (null when the year is uncertain), ``buyer``,
+    ``seller``, ``item``, ``stage``, ``quantity``, ``quantity_approximate``, ``value_usd``,
+    ``value_approximate``, ``date_text``, ``date_latest``, ``reports``, ``values_from``,
+    ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state does not carry (a
+    competing figure for the same deal) is not a row here; ``disputes`` and ``facts`` list
+    it.
+``arms_deal_items``
+    The item lines of deals (``part_of``: one contract for several systems, reported with
+    one value): ``deal`` (the deal's id), ``id``, ``item``, ``quantity``,
     ``quantity_approximate``, ``value_usd``, ``value_approximate``, ``date_text``,
-    ``reports``, ``values_from``, ``sources``, ``dispute``. A claim the state does not carry
-    (a competing figure for the same deal) is not a row here; ``disputes`` and ``facts``
-    list it.
+    ``reports``, ``values_from``, ``sources``, ``dispute``.
 ``conflicts``
     One row per side of each recorded disagreement: ``conflict_id``, ``note``,
     ``event_id``, ``event_kind``, ``event_summary``, ``event_date``.
@@ -95,6 +101,7 @@ VIEWS = (
     "summits",
     "ministerials",
     "arms_deals",
+    "arms_deal_items",
     "conflicts",
 )
 """The views :func:`steelbond.connect` creates."""
@@ -134,12 +141,14 @@ def _fact_rows(found: Facts) -> pa.Table:
             ("dispute", text),
             ("claim", text),
             ("first_seq", pa.int64()),
+            ("part_of_fact", text),
             *typed,
         ]
     )
     rows = []
     for fact in found.facts:
         values = converter.unstructure(fact.event)
+        part_of = values.get("part_of")
         lo, hi = fact.date.earliest, fact.date.latest
         one_year = lo is not None and hi is not None and lo.year == hi.year
         dispute = dispute_of.get(fact.id)
@@ -160,6 +169,7 @@ def _fact_rows(found: Facts) -> pa.Table:
                 "dispute": dispute.id if dispute else None,
                 "claim": label_of.get(fact.id),
                 "first_seq": fact.first_seq,
+                "part_of_fact": found.fact_of.get(part_of, part_of) if part_of else None,
                 **{f.name: values.get(f.name) for f in typed},
             }
         )
@@ -279,11 +289,22 @@ def connect(
             kind="ministerial_meeting",
             columns="level, meeting, attended_by",
         ),
+        """CREATE TEMP VIEW arms_deal_items AS
+            SELECT part_of_fact AS deal, fact_id AS id, item, quantity, quantity_approximate,
+                   value_usd, value_approximate, date_text, reports, values_from, sources,
+                   dispute
+            FROM facts WHERE kind = 'arms_deal' AND standing AND part_of_fact IS NOT NULL
+            ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW arms_deals AS
-            SELECT fact_id AS id, year, buyer, seller, item, stage, quantity,
-                   quantity_approximate, value_usd, value_approximate, date_text, reports,
-                   values_from, sources, dispute
-            FROM facts WHERE kind = 'arms_deal' AND standing
+            SELECT fact_id AS id, year, buyer, seller, f.item, stage, f.quantity,
+                   f.quantity_approximate, f.value_usd, f.value_approximate, f.date_text,
+                   f.date_latest, f.reports, f.values_from, f.sources, f.dispute,
+                   coalesce(i.items, []) AS items
+            FROM facts f
+            LEFT JOIN (SELECT deal, list(item || coalesce(' x' || quantity, '') ORDER BY id)
+                              AS items
+                       FROM arms_deal_items GROUP BY deal) i ON i.deal = f.fact_id
+            WHERE kind = 'arms_deal' AND standing AND part_of_fact IS NULL
             ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW conflicts AS
             SELECT c.id AS conflict_id, c.note, e.id AS event_id, e.kind AS event_kind,
