@@ -205,6 +205,13 @@ def test_the_isaf_framework_of_2002_to_2007_is_shown_as_disputed(con):
     assert "operations" in _row_on(con, "2005-06-30")["disputed_fields"]
 
 
+NOT_COMPETING = {
+    # its note: 'global partner' from Bucharest 2008 and NATO's later formal label
+    # 'partners across the globe' are two facts in sequence, not rival accounts
+    "c3-conflict-partner-label",
+}
+
+
 def test_every_recorded_conflict_that_bears_on_the_state_is_a_fact_or_a_dispute(found):
     log = steelbond.bundled_log()
     by_id = {e.id: e for e in log.effective()}
@@ -217,6 +224,9 @@ def test_every_recorded_conflict_that_bears_on_the_state_is_a_fact_or_a_dispute(
         }
         # Competing accounts of a state field are claims of a dispute; a conflict whose
         # state-changing reports all tell one fact was a difference of precision only.
+        if conflict.id in NOT_COMPETING:
+            assert not conflict.claims and len(state_facts) > 1
+            continue
         assert len(state_facts) <= 1 or state_facts & in_dispute, conflict.id
 
 
