@@ -2,7 +2,8 @@
 
 The mix of kinds and of date precisions follows the bundled data (release 0.1.0, 257
 events; see ``KIND_WEIGHTS`` and ``PRECISION_WEIGHTS``), and so do the shapes that matter
-to replay and storage: about 13% of events report a fact already in the log (``same_as``),
+to replay and storage: about 13% of events report a fact already in the log (``same_as``,
+agreeing with it as the ledger check requires: same fact fields, same date),
 about 6% are ``Conflict`` records naming two or three earlier events, a few corrections
 (``supersedes``) and retractions, one or two citations per event with a ~100-character
 quote and usually an English rendering, and ~120-character summaries.
@@ -180,6 +181,7 @@ class _Maker:
         self.ids: list[str] = []
         self.kind_of: list[str] = []
         self.recent_by_kind: dict[str, list[str]] = {}
+        self.recent: dict[str, Event] = {}
         self.dropped: set[str] = set()
 
     # -- small draws -------------------------------------------------------------------
@@ -276,11 +278,18 @@ class _Maker:
             elif r() < SUPERSEDES_SHARE:
                 env["supersedes"] = (self.earlier(),)
         event = self._typed(kind, env)
+        if "same_as" in env:
+            # A further report of a fact agrees with it, as the ledger check requires: the
+            # same fact fields, and here the same date (another wording, other citations).
+            first = self.recent[env["same_as"]]
+            agreed = {f: getattr(first, f) for f in type(first).fact_fields}
+            event = attrs.evolve(event, date=first.date, **agreed)
         self.ids.append(eid)
         recent = self.recent_by_kind.setdefault(kind, [])
         recent.append(eid)
+        self.recent[eid] = event
         if len(recent) > 50:
-            del recent[0]
+            del self.recent[recent.pop(0)]
         return event
 
     def _typed(self, kind: str, env: dict[str, Any]) -> Event:

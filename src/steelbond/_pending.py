@@ -18,7 +18,7 @@ record only grows, and a view never looks past the point at which it was made.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
 __all__ = ["Filtered", "Pending", "Sweep"]
@@ -92,30 +92,26 @@ class _Ids(Sequence[str]):
 
 
 class Filtered(_Ids):
-    """The reports of those pending facts whose effect is in ``keep``: replay's
+    """The reports of those pending facts that ``keep`` accepts: replay's
     ``State.uncertain``, filtered from a :class:`Pending` of fact ids when first read (so
-    an interval costs O(1) at replay time, as the pending view does)."""
+    an interval costs O(1) at replay time, as the pending view does). ``keep`` must be a
+    pure function of the fact id, so that the view is as immutable as a tuple."""
 
-    __slots__ = ("_filled", "_keep", "_key_of", "_pending", "_reports")
+    __slots__ = ("_filled", "_keep", "_pending", "_reports")
 
     def __init__(
         self,
         pending: Pending,
-        keep: frozenset[object],
-        key_of: Mapping[str, object],
+        keep: Callable[[str], bool],
         reports: Mapping[str, tuple[str, ...]],
     ) -> None:
-        self._pending, self._keep, self._key_of, self._reports = pending, keep, key_of, reports
+        self._pending, self._keep, self._reports = pending, keep, reports
         self._filled: tuple[str, ...] | None = None
 
     def _items(self) -> tuple[str, ...]:
         if self._filled is None:
-            keep, key_of, reports = self._keep, self._key_of, self._reports
-            self._filled = (
-                tuple(r for f in self._pending if key_of[f] in keep for r in reports[f])
-                if keep
-                else ()
-            )
+            keep, reports = self._keep, self._reports
+            self._filled = tuple(r for f in self._pending if keep(f) for r in reports[f])
         return self._filled
 
 

@@ -309,8 +309,11 @@ def find_facts(events: Sequence[Event], source_kinds: Mapping[str, str] | None =
                 parts.append([e])
         ids = []
         for part in parts:
-            date = _fact_date(part)
-            event, values_from = _merge(part[0].id, part, date)
+            if len(part) == 1:  # a report alone is its own fact, as it stands
+                date, event, values_from = part[0].date, part[0], part[0].id
+            else:
+                date = _fact_date(part)
+                event, values_from = _merge(part[0].id, part, date)
             fact = Fact(
                 id=part[0].id,
                 kind=type(event).kind,

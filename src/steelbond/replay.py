@@ -42,8 +42,10 @@ last day its sources speak for). Dates outside are refused with
 
 from __future__ import annotations
 
+import bisect
 import datetime as _dt
 import heapq
+import itertools
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -241,14 +243,16 @@ for the item lines of an arms deal, which change nothing."""
 
 
 def _always_changes(event: Event) -> bool:
-    return isinstance(event, _ALWAYS) and not (isinstance(event, ArmsDeal) and event.part_of)
+    return isinstance(event, _ALWAYS) and not (
+        isinstance(event, ArmsDeal) and event.part_of is not None
+    )
 
 
 def _effect(event: Event) -> tuple[Any, ...]:
     """What a fact's fold does to its fields' text, as a key: two facts with one key change
     a given state alike, so replay asks once per key, not once per pending fact."""
     if _always_changes(event):
-        return (event.kind, event.id)
+        return (event.kind, "always")
     if isinstance(event, ArmsDeal):
         return (event.kind, "item line")
     if isinstance(event, DesignationChange):
@@ -262,45 +266,78 @@ def _effect(event: Event) -> tuple[Any, ...]:
     if isinstance(event, OperationLeft):
         return (event.kind, event.operation)
     if isinstance(event, Cooperation):
-        dialogue = event.date.text if event.area == "political_dialogue" else None
-        return (event.kind, event.area, dialogue)
+        # a political dialogue sets dialogue_since only while it is unset, whatever its date
+        return (event.kind, event.area)
     if isinstance(event, Contribution):
         return (event.kind, event.amount_usd)
     return (event.kind, event.id)  # pragma: no cover - every folding kind is listed above
+
+
+def _would_change(s: State, field: str, e: Event) -> bool:
+    """Whether folding ``e`` into ``s`` would change ``field_text(s, field)``: the fold's
+    effect on one field, answered without building the new state (the property tests hold
+    it to the fold itself)."""
+    if isinstance(e, DesignationChange):
+        return s.designation is not e.designation
+    if isinstance(e, ProgrammeSigned):
+        prog = s.programme
+        if prog is None or prog.name != e.programme or prog.signed is None:
+            return True
+        return (prog.signed.text, prog.revisions, prog.last_revised) != (e.date.text, 0, None)
+    if isinstance(e, MissionOpened):
+        return not s.mission_to_nato
+    if isinstance(e, OperationJoined):
+        current = next((o for o in s.operations if o.name == e.operation), None)
+        if current is None or s.operations[-1] is not current:  # new, or moved to the end
+            return True
+        return (current.personnel, current.personnel_approximate) != (
+            e.personnel,
+            e.personnel_approximate,
+        )
+    if isinstance(e, OperationLeft):
+        return any(o.name == e.operation for o in s.operations)
+    if isinstance(e, Cooperation):
+        if field == "dialogue_since":
+            return e.area == "political_dialogue" and s.dialogue_since is None
+        return e.area not in s.cooperation_areas
+    if isinstance(e, Contribution):
+        return f"{s.trust_fund_usd + (e.amount_usd or 0.0):.2f}" != f"{s.trust_fund_usd:.2f}"
+    if isinstance(e, ArmsDeal):
+        return e.part_of is None
+    return True  # a summit, a ministerial meeting, a revision: a count grows
 
 
 def _certain_order(fact: Fact) -> tuple[_dt.date, int]:
     return (fact.date.latest or _dt.date.max, fact.first_seq)
 
 
-def _runs(facts: Iterable[Fact], field: str) -> list[tuple[_dt.date, str]]:
-    """The text of ``field`` folded from ``facts`` alone: ``(first day, text)`` runs."""
-    state = State()
-    runs = [(_dt.date.min, field_text(state, field))]
-    for fact in sorted(facts, key=_certain_order):
-        day = fact.date.latest
-        if day is None:
-            continue  # never certain
-        state = apply(state, fact.event)
-        text = field_text(state, field)
-        if text == runs[-1][1]:
-            continue
-        if runs[-1][0] == day:
-            runs[-1] = (day, text)
-        else:
-            runs.append((day, text))
-    return runs
+class _History:
+    """One field folded from the state's own facts alone: the state after each day on which
+    a fact of the field became certain. A dispute's other worlds start from it on the day
+    they part from it, so a dispute costs the days it spans, not the whole log."""
 
+    def __init__(self, facts: Iterable[Fact], field: str) -> None:
+        self.field = field
+        self.facts = sorted((f for f in facts if f.date.latest is not None), key=_certain_order)
+        self.latest = [f.date.latest or _dt.date.max for f in self.facts]
+        self.days: list[_dt.date] = []
+        self.states: list[State] = []
+        state = State()
+        for fact, day in zip(self.facts, self.latest, strict=True):
+            state = apply(state, fact.event)
+            if self.days and self.days[-1] == day:
+                self.states[-1] = state
+            else:
+                self.days.append(day)
+                self.states.append(state)
 
-def _text_on(runs: list[tuple[_dt.date, str]], day: _dt.date) -> str:
-    lo, hi = 0, len(runs)
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if runs[mid][0] <= day:
-            lo = mid
-        else:
-            hi = mid
-    return runs[lo][1]
+    def at(self, day: _dt.date) -> State:
+        i = bisect.bisect_right(self.days, day) - 1
+        return self.states[i] if i >= 0 else State()
+
+    def before(self, day: _dt.date) -> State:
+        i = bisect.bisect_left(self.days, day) - 1
+        return self.states[i] if i >= 0 else State()
 
 
 _Span = tuple[_dt.date, _dt.date, str, ClaimedValue, ClaimedValue]
@@ -314,25 +351,89 @@ def _dispute_spans(found: Facts, standing: Sequence[Fact]) -> list[_Span]:
     for fact in standing:
         for field in _touches(fact):
             by_field.setdefault(field, []).append(fact)
-    main: dict[str, list[tuple[_dt.date, str]]] = {}
+    histories: dict[str, _History] = {}
     spans: list[_Span] = []
     for dispute in found.disputes:
-        carried = dispute.carried_claim
-        carried_ids = set(carried.facts)
+        carried = [by_id[i] for i in dispute.carried_claim.facts]
         for index, claim in enumerate(dispute.claims):
             if index == dispute.carried:
                 continue
             alt = [by_id[f] for f in claim.facts]
-            fields = dict.fromkeys(
-                f for fact in (*alt, *(by_id[i] for i in carried.facts)) for f in _touches(fact)
-            )
+            fields = dict.fromkeys(f for fact in (*alt, *carried) for f in _touches(fact))
             for field in fields:
-                if field not in main:
-                    main[field] = _runs(by_field.get(field, ()), field)
-                world = [f for f in by_field.get(field, ()) if f.id not in carried_ids]
-                world += [f for f in alt if field in _touches(f)]
-                spans += _differences(dispute, index, field, main[field], _runs(world, field))
+                if field not in histories:
+                    histories[field] = _History(by_field.get(field, ()), field)
+                out = [f for f in carried if field in _touches(f)]
+                into = [f for f in alt if field in _touches(f)]
+                runs = _other_world(histories[field], out, into)
+                spans += _differences(dispute, index, field, runs)
     return spans
+
+
+def _other_world(
+    history: _History, out: Sequence[Fact], into: Sequence[Fact]
+) -> list[tuple[_dt.date, str, str]]:
+    """``(day, text in the other world, text in the state's)`` on each day from the first on
+    which the worlds can part, until they have met again for good (or the last fact):
+    the other world is the state's facts of the field, ``out`` swapped for ``into``."""
+    swapped = [f.date.latest for f in (*out, *into) if f.date.latest is not None]
+    if not swapped:
+        return []  # neither side ever becomes certain: the worlds never part
+    first, last = min(swapped), max(swapped)
+    field = history.field
+    if field in _COUNTS:
+        return _other_count(history, out, into, first, last)
+    # The basis plays no part in a field's value; a fresh one spares copying the history's
+    # (a branch of a growing list copies its prefix on its first append).
+    state = attrs.evolve(history.before(first), basis=Basis())
+    left = {f.id for f in out}
+    start = bisect.bisect_left(history.latest, first)
+    mine = ((f, f.id not in left) for f in history.facts[start:])
+    theirs = ((f, True) for f in sorted(into, key=_certain_order) if f.date.latest is not None)
+    merged = heapq.merge(mine, theirs, key=lambda pair: _certain_order(pair[0]))
+    runs: list[tuple[_dt.date, str, str]] = []
+    for day, group in itertools.groupby(merged, key=lambda pair: pair[0].date.latest):
+        assert day is not None
+        for fact, kept in group:
+            if kept:
+                state = apply(state, fact.event)
+        ours = history.at(day)
+        runs.append((day, field_text(state, field), field_text(ours, field)))
+        if day >= last and getattr(state, field) == getattr(ours, field):
+            break  # met again, and nothing swapped is left to fold: the same from here on
+    return runs
+
+
+_COUNTS = ("summits", "ministerials", "arms_deals")
+"""Fields whose value is a count of facts: another world's count is the state's, less the
+facts swapped out and plus those swapped in that are certain by the day, so it needs no
+fold (it is what a fold would give: each of these facts adds one, an item line none)."""
+
+
+def _adds(fact: Fact) -> int:
+    event = fact.event
+    return 0 if isinstance(event, ArmsDeal) and event.part_of is not None else 1
+
+
+def _other_count(
+    history: _History, out: Sequence[Fact], into: Sequence[Fact], first: _dt.date, last: _dt.date
+) -> list[tuple[_dt.date, str, str]]:
+    changes: dict[_dt.date, int] = {}
+    for facts, sign in ((out, -1), (into, 1)):
+        for f in facts:
+            if f.date.latest is not None:
+                changes[f.date.latest] = changes.get(f.date.latest, 0) + sign * _adds(f)
+    start = bisect.bisect_left(history.days, first)
+    days = sorted(set(history.days[start:]) | changes.keys())
+    runs: list[tuple[_dt.date, str, str]] = []
+    delta = 0
+    for day in days:
+        delta += changes.get(day, 0)
+        ours = int(field_text(history.at(day), history.field))
+        runs.append((day, str(ours + delta), str(ours)))
+        if day >= last and delta == 0:
+            break
+    return runs
 
 
 def _claimed(dispute: Dispute, index: int, value: str) -> ClaimedValue:
@@ -348,19 +449,13 @@ def _claimed(dispute: Dispute, index: int, value: str) -> ClaimedValue:
 
 
 def _differences(
-    dispute: Dispute,
-    index: int,
-    field: str,
-    main: list[tuple[_dt.date, str]],
-    alt: list[tuple[_dt.date, str]],
+    dispute: Dispute, index: int, field: str, runs: list[tuple[_dt.date, str, str]]
 ) -> list[_Span]:
-    days = sorted({d for d, _ in main} | {d for d, _ in alt})
     spans: list[_Span] = []
-    for i, day in enumerate(days):
-        ours, theirs = _text_on(main, day), _text_on(alt, day)
+    for i, (day, theirs, ours) in enumerate(runs):
         if ours == theirs:
             continue
-        until = days[i + 1] if i + 1 < len(days) else _dt.date.max
+        until = runs[i + 1][0] if i + 1 < len(runs) else _dt.date.max
         span = (
             day,
             until,
@@ -388,6 +483,64 @@ def _disputed(active: Iterable[_Span]) -> tuple[Disputed, tuple[str, ...]]:
     return disputed, tuple(disputed)
 
 
+_Key = tuple[Any, ...]
+
+
+class _Uncertainty:
+    """Which fields a pending fact would change, kept as the sweep goes. A field is asked
+    again only after a fold touched it or a pending effect of it came or went, and the
+    asking stops at the first effect that would change it: an effect that would not is
+    rare (the value already held, or an operation already last with that strength), so an
+    interval costs what changed in it rather than everything pending."""
+
+    def __init__(self, example: dict[_Key, Fact]) -> None:
+        self.example = example
+        self.pending: dict[str, Counter[_Key]] = {}
+        self.uncertain: set[str] = set()
+        self.asked: set[str] = set()
+
+    def folded(self, fact: Fact) -> None:
+        self.asked.update(_touches(fact))
+
+    def start(self, key: _Key) -> None:
+        for field in _touches(self.example[key]):
+            self.pending.setdefault(field, Counter())[key] += 1
+            self.asked.add(field)
+
+    def stop(self, key: _Key) -> None:
+        for field in _touches(self.example[key]):
+            counts = self.pending[field]
+            counts[key] -= 1
+            if not counts[key]:
+                del counts[key]
+                self.asked.add(field)
+
+    def update(self, state: State) -> tuple[str, ...]:
+        """The fields some pending fact would change in ``state``."""
+        for field in self.asked:
+            keys = self.pending.get(field, ())
+            if any(_would_change(state, field, self.example[k].event) for k in keys):
+                self.uncertain.add(field)
+            else:
+                self.uncertain.discard(field)
+        self.asked.clear()
+        return tuple(sorted(self.uncertain))
+
+
+def _keeper(state: State, key_of: dict[str, _Key], example: dict[_Key, Fact]) -> Any:
+    """The test ``State.uncertain`` filters its pending facts by, on first read."""
+    answers: dict[_Key, bool] = {}
+
+    def keep(fact_id: str) -> bool:
+        key = key_of[fact_id]
+        if key not in answers:
+            fact = example[key]
+            answers[key] = any(_would_change(state, f, fact.event) for f in _touches(fact))
+        return answers[key]
+
+    return keep
+
+
 def replay(log: EventLog, release: str | None = None) -> Timeline:
     """Fold the log (as of ``release``) into its full timeline, once."""
     view = log.as_of_release(release)
@@ -412,14 +565,13 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
     example = {key_of[f.id]: f for f in standing}
     started = 0
     sweep = Sweep()
-    pending_keys: Counter[tuple[Any, ...]] = Counter()
+    uncertainty = _Uncertainty(example)
     expiring: list[tuple[_dt.date, int, str]] = []
     spans.sort(key=lambda s: s[0])
     next_span = 0
     active: list[_Span] = []
     disputed: Disputed = Disputed()
     disputed_fields: tuple[str, ...] = ()
-    changes: dict[tuple[str, str, tuple[Any, ...]], bool] = {}
     name = view.releases[-1].name
     state = State(release=name)
     starts: list[_dt.date] = []
@@ -433,6 +585,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             field = type(fact.event).changes_state or ""
             for other in fact.reports[1:]:
                 state = attrs.evolve(state, basis=state.basis.add(field, other))
+            uncertainty.folded(fact)
             applied += 1
             changed = True
         # The sweep of uncertainty: a fact is pending from its earliest day until its
@@ -442,16 +595,14 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             started += 1
             if fact.date.latest is None or point < fact.date.latest:
                 sweep.start(fact.id)
-                pending_keys[key_of[fact.id]] += 1
+                uncertainty.start(key_of[fact.id])
                 if fact.date.latest is not None:
                     heapq.heappush(expiring, (fact.date.latest, fact.first_seq, fact.id))
                 changed = True
         while expiring and expiring[0][0] <= point:
             done = heapq.heappop(expiring)[2]
             sweep.stop(done)
-            pending_keys[key_of[done]] -= 1
-            if not pending_keys[key_of[done]]:
-                del pending_keys[key_of[done]]
+            uncertainty.stop(key_of[done])
             changed = True
         before = len(active)
         active = [s for s in active if s[1] > point]
@@ -464,30 +615,14 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             changed = True
         if not changed:
             continue
-        # A field is uncertain when a pending fact would change its text; asked once per
-        # effect and state text, since most pending facts share an effect.
-        keep: set[tuple[Any, ...]] = set()
-        uncertain_fields: set[str] = set()
-        for key in pending_keys:
-            fact = example[key]
-            for field in _touches(fact):
-                if _always_changes(fact.event):
-                    changes_it = True
-                else:
-                    text = field_text(state, field)
-                    memo = (field, text, key)
-                    if memo not in changes:
-                        changes[memo] = field_text(apply(state, fact.event), field) != text
-                    changes_it = changes[memo]
-                if changes_it:
-                    keep.add(key)
-                    uncertain_fields.add(field)
+        # A field is uncertain when a pending fact would change its value.
+        uncertain_fields = uncertainty.update(state)
         starts.append(point)
         states.append(
             attrs.evolve(
                 state,
-                uncertain=Filtered(sweep.view(), frozenset(keep), key_of, reports),
-                uncertain_fields=tuple(sorted(uncertain_fields)),
+                uncertain=Filtered(sweep.view(), _keeper(state, key_of, example), reports),
+                uncertain_fields=uncertain_fields,
                 disputed=disputed,
                 disputed_fields=disputed_fields,
             )

@@ -271,8 +271,10 @@ def field_text(state: State, field: str) -> str:
     """The value of one of the state's :data:`FIELDS` as text: what two states are compared
     by when replay asks whether a fact or a claim would change a field, and what a dispute
     shows for each claim. Every detail the state keeps for the field is in it (an
-    operation's personnel, each summit's date), so two texts are equal only when the values
-    are."""
+    operation's personnel), so two texts are equal only when the values are, except that
+    the growing fields (summits, ministerials, arms deals, trust funds) are compared by
+    their count or sum: a claim about a summit's date disputes the number of summits
+    attended by a day, not every day after it."""
     if field == "designation":
         return state.designation.value
     if field == "programme":
@@ -287,24 +289,23 @@ def field_text(state: State, field: str) -> str:
     if field == "mission_to_nato":
         return "yes" if state.mission_to_nato else "no"
     if field == "operations":
-        return (
-            "; ".join(
-                o.name
-                + (
-                    f" ({'about ' if o.personnel_approximate else ''}{o.personnel} personnel)"
-                    if o.personnel is not None
-                    else ""
-                )
-                for o in state.operations
+        if not state.operations:
+            return "none"
+        return "; ".join(
+            o.name
+            + (
+                f" ({'about ' if o.personnel_approximate else ''}{o.personnel} personnel)"
+                if o.personnel is not None
+                else ""
             )
-            or "none"
+            for o in state.operations
         )
     if field == "summits":
-        return "; ".join(f"{m.name} {m.date}" for m in state.summits) or "none"
+        return str(len(state.summits))
     if field == "ministerials":
         return str(len(state.ministerials))
     if field == "cooperation_areas":
-        return ", ".join(state.cooperation_areas) or "none"
+        return ", ".join(state.cooperation_areas) if state.cooperation_areas else "none"
     if field == "dialogue_since":
         return str(state.dialogue_since or "none")
     if field == "trust_fund_usd":

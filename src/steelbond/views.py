@@ -57,9 +57,9 @@ Views and their columns:
     line of another): ``id``, ``year`` (null when the year is uncertain), ``buyer``,
     ``seller``, ``item``, ``stage``, ``quantity``, ``quantity_approximate``, ``value_usd``,
     ``value_approximate``, ``date_text``, ``date_latest``, ``reports``, ``values_from``,
-    ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state does not carry (a
-    competing figure for the same deal) is not a row here; ``disputes`` and ``facts`` list
-    it.
+    ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state
+    does not carry (a competing figure for the same deal) is not a row here; ``disputes``
+    and ``facts`` list it.
 ``arms_deal_items``
     The item lines of deals (``part_of``: one contract for several systems, reported with
     one value): ``deal`` (the deal's id), ``id``, ``item``, ``quantity``,
@@ -169,7 +169,7 @@ def _fact_rows(found: Facts) -> pa.Table:
                 "dispute": dispute.id if dispute else None,
                 "claim": label_of.get(fact.id),
                 "first_seq": fact.first_seq,
-                "part_of_fact": found.fact_of.get(part_of, part_of) if part_of else None,
+                "part_of_fact": None if part_of is None else found.fact_of.get(part_of, part_of),
                 **{f.name: values.get(f.name) for f in typed},
             }
         )
