@@ -407,3 +407,29 @@ def test_a_field_is_disputed_exactly_where_a_claims_world_gives_it_another_value
                 other = fold(world, day)
                 want |= {f for f in FIELDS if field_text(other, f) != field_text(main, f)}
         assert set(timeline.state_at(day).disputed_fields) == want
+
+
+# --- the changed answers, listed ------------------------------------------------------------
+
+
+def test_the_changed_answers_table_is_current_and_in_the_changelog():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "changed_answers.py", "--check"],
+        cwd=root / "tools",
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    rows = [
+        line
+        for line in (root / "docs" / "changed-answers.md").read_text("utf-8").splitlines()
+        if line.startswith("| 0.")
+    ]
+    assert rows  # the fact model did change answers of the released data
+    changelog = (root / "CHANGELOG.md").read_text("utf-8")
+    assert all(row in changelog for row in rows)

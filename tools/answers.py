@@ -25,6 +25,8 @@ from steelbond.state import FIELDS, State, field_text
 
 def _texts(state: State) -> dict[str, str]:
     out = {field: field_text(state, field) for field in FIELDS}
+    # the summits by name and date, not only their number (field_text's comparison)
+    out["summits"] = "; ".join(f"{m.name} {m.date}" for m in state.summits) or "none"
     uncertain = set(state.uncertain_fields)
     disputed = set(getattr(state, "disputed_fields", ()))
     for field in FIELDS:
