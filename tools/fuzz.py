@@ -61,6 +61,7 @@ from steelbond import SteelbondError, testing
 from steelbond.cli import main as cli_main
 from steelbond.converter import structure_event, unstructure_event
 from steelbond.dates import PartialDate, parse_date, to_day
+from steelbond.errors import MESSAGE_LIMIT, shown
 from steelbond.kinds import KINDS, Citation, Claim, Designation, Event, Release
 from steelbond.ledger import read_ledger
 from steelbond.log import EventLog
@@ -687,7 +688,7 @@ def run_parse_date(value: object, ctx: FuzzContext) -> str:
         d = parse_date(value)
     except steelbond.DateError as exc:
         _check(exc.value is value or exc.value == value, "date-error-carries-value", _short(exc))
-        _check(_short(value, 10**6) in str(exc), "date-error-names-value", str(exc)[:300])
+        _check(shown(value) in str(exc), "date-error-names-value", str(exc)[:300])
         raise
     if isinstance(value, PartialDate):
         _check(d is value, "partial-date-passes-through", _short(value))
@@ -803,7 +804,7 @@ def run_structure_event(inp: tuple[dict[str, Any], bool], ctx: FuzzContext) -> s
         event = structure_event(row, strict_fields=strict)
     except steelbond.EventError as exc:
         label = row.get("id")
-        _check(repr(label) in str(exc), "event-error-names-the-event", str(exc)[:200])
+        _check(shown(label) in str(exc), "event-error-names-the-event", str(exc)[:200])
         raise
     cls = KINDS[row["kind"]]
     _check(type(event) is cls, "kind-kept", row["kind"])
@@ -1299,6 +1300,14 @@ def run(n: int, seed: int, only: int | None = None, verbose: bool = False) -> di
                 entry["count"] += 1
             except SteelbondError as exc:
                 tally.refused[type(exc).__name__] += 1
+                if len(str(exc)) > MESSAGE_LIMIT:  # a message that grew with the input
+                    tally.violations += 1
+                    entry = violations.setdefault(
+                        f"{target}: message-is-bounded",
+                        {"count": 0, "first_input": i, "input": _short(inp), "detail": ""},
+                    )
+                    entry["count"] += 1
+                    entry["detail"] = f"{len(str(exc))} characters: {str(exc)[:200]}"
             except (KeyboardInterrupt, MemoryError):
                 raise
             except BaseException as exc:

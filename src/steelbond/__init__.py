@@ -85,6 +85,7 @@ _EXPORTS = {
     "LedgerError": "errors",
     "IntegrityError": "errors",
     "ConflictError": "errors",
+    "QueryError": "errors",
     "StorageWarning": "errors",
     "StorageError": "errors",
 }
@@ -128,6 +129,7 @@ __all__ = [
     "Programme",
     "ProgrammeRevised",
     "ProgrammeSigned",
+    "QueryError",
     "Release",
     "Retraction",
     "Source",
@@ -195,6 +197,7 @@ if TYPE_CHECKING:
         LedgerError,
         MissingExtraError,
         OutOfCoverageError,
+        QueryError,
         SteelbondError,
         StorageError,
         StorageWarning,
