@@ -1138,8 +1138,9 @@ def test_the_sql_connection_can_neither_read_nor_write_files(tmp_path):
     for statement in statements:
         with pytest.raises(duckdb.Error):
             con.execute(statement)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(steelbond.QueryError) as info:  # steelbond's error, DuckDB's as cause
         steelbond.sql(statements[0])
+    assert isinstance(info.value.__cause__, duckdb.Error)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]
     assert _sha(bundled) == digest
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0  # and it still works
