@@ -214,7 +214,10 @@ def _kinds(kind: object, known_names: Iterable[str]) -> set[str] | None:
     if isinstance(kind, str):
         names: list[object] = [kind]
     elif isinstance(kind, Iterable) and not isinstance(kind, bytes | dict):
-        names = list(kind)
+        try:
+            names = list(kind)
+        except TypeError:  # iterable by its type, not by its value (a 0-d NumPy array)
+            names = [kind]
     else:
         raise ArgumentError(
             f"kind must be a kind name, several names or None, not {type(kind).__name__} "

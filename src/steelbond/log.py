@@ -18,7 +18,14 @@ from typing import overload
 import attrs
 
 from .converter import canonical_bytes
-from .errors import ArgumentError, EventError, IntegrityError, UnknownReleaseError, shown
+from .errors import (
+    ArgumentError,
+    EventError,
+    IntegrityError,
+    UnknownReleaseError,
+    check_type,
+    shown,
+)
 from .kinds import Conflict, Event, Release, Retraction, Source
 
 __all__ = ["GENESIS", "EventLog", "chain_hash", "stamp"]
@@ -137,6 +144,7 @@ class EventLog(Sequence[Event]):
         """
         if release is None:
             return self
+        check_type("release", release, str, "a release name (a string) or None")
         names = self.release_names()
         if release not in names:
             raise UnknownReleaseError(
@@ -164,6 +172,7 @@ class EventLog(Sequence[Event]):
 
     def by_id(self, event_id: str) -> Event:
         """The event with this id (superseded or not)."""
+        check_type("event_id", event_id, str, "an event id (a string)")
         for event in self._events:
             if event.id == event_id:
                 return event
@@ -171,6 +180,7 @@ class EventLog(Sequence[Event]):
 
     def source(self, source_id: str) -> Source:
         """The source record with this id."""
+        check_type("source_id", source_id, str, "a source id (a string)")
         for src in self.sources:
             if src.id == source_id:
                 return src
@@ -208,8 +218,6 @@ def stamp(
     ``known`` answers whether an id is already in the log. Ids must be new, every event must
     cite a source, and references must name events in the log or earlier in ``events``.
     """
-    from .errors import check_type
-
     check_type("release", release, (str, type(None)), "a release name (a string) or None")
     batch: set[str] = set()
     out: list[Event] = []

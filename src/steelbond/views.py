@@ -107,7 +107,7 @@ def _database(database: object) -> str:
     """The database :func:`connect` opens: ``":memory:"`` or a local file, as an absolute
     path (so that no prefix of it can mean anything else to DuckDB). Remote and extension
     databases are refused before DuckDB sees them, and so is the installed package."""
-    if database == ":memory:" and isinstance(database, str):
+    if isinstance(database, str) and database == ":memory:":
         return ":memory:"
     if isinstance(database, str):
         if not database or _SCHEME.match(database):
