@@ -890,6 +890,15 @@ def run_cli(inp: tuple[list[str], str], ctx: FuzzContext) -> str:
     _check(not (ctx.scratch / "escape.out").exists(), "cli-sql-wrote-no-file", " ".join(argv))
     _check(code in (0, 1, 2), "cli-exit-code-0-1-2", f"exit code {code!r}")
     _check("Traceback" not in text, "cli-no-traceback", text[:200])
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    _check(longest <= MESSAGE_LIMIT + 100, "cli-message-is-bounded", f"{longest} characters")
+    if code == 0 and "json" in argv and out.getvalue().strip():
+        try:  # strict JSON: no NaN or Infinity
+            json.loads(
+                out.getvalue(), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c))
+            )
+        except ValueError as exc:
+            raise PropertyViolation("cli-json-is-json", str(exc)[:200]) from None
     if code == 2:
         lines = text.strip().splitlines()
         _check(
@@ -1199,6 +1208,25 @@ def corpus(ctx: FuzzContext) -> Iterator[tuple[str, Any]]:
     yield "states_at", (lambda: pa.array([None], pa.date32()), None, "bundled", None)
     yield "states_at", (lambda: "2015-06-30", None, "bundled", None)
     yield "states_at", (lambda: [], None, "bundled", None)
+    # issue 15: foreign errors and silent coercion
+    for days in (
+        None,
+        5,
+        np.array("2015-06-30", dtype="datetime64[D]"),
+        np.array([["2015-06-30"]], dtype="datetime64[D]"),
+        np.array(["2015-06-30T23:30"], dtype="datetime64[ns]"),
+        np.array(["2015-06"], dtype="datetime64[M]"),
+        np.array(["2015-06-25"], dtype="datetime64[W]"),
+        np.array([1], dtype="datetime64[fs]"),
+    ):
+        yield "states_at", ((lambda d=days: d), None, "bundled", None)
+    for kind, since, until in (
+        (123, None, None),
+        (["nope", 5], None, None),
+        (None, "2020-01-01", "2010-01-01"),
+        ("x" * 100_000, None, None),
+    ):
+        yield "events", (kind, since, until, None)
     base = unstructure_event(testing.sample_event("x"))
     yield "structure_event", (base | {"schema_version": 0}, True)
     yield "structure_event", (base | {"schema_version": 2}, True)
@@ -1242,6 +1270,11 @@ def corpus(ctx: FuzzContext) -> Iterator[tuple[str, Any]]:
         ["state", "2015-06-30", "--format", "json"],
         ["state", "2015-02-30"],
         ["events", "--kind", "coup"],
+        ["events", "--since", "2020-01-01", "--until", "2010-01-01"],
+        ["state", "x" * 100_000],
+        ["sql", "SELEC"],
+        ["sql", "SELECT 'nan'::DOUBLE AS a, 'inf'::DOUBLE AS b", "--format", "json"],
+        ["sql", "SELECT TIME '24:00:00' AS t, 'infinity'::TIMESTAMP_NS AS ts", "--format", "json"],
         ["frobnicate"],
         ["state"],
         ["--help"],
