@@ -793,3 +793,20 @@ def test_ctrl_c_stops_a_long_query_at_once(delay):
     assert time.monotonic() - sent < 5
     assert process.returncode == 130
     assert err == "steelbond: interrupted\n" and out == ""
+
+
+def test_the_json_lines_mirror_holds_nothing_unchecked(tmp_path):
+    from steelbond.storage import read_json_lines
+
+    path = tmp_path / "log.jsonl"
+    write_json_lines(_small_log(2), path)
+    header, *rows = path.read_text("utf-8").splitlines()
+    edits = {
+        "a key in the header": json.dumps({**json.loads(header), "injected": 1}),
+        "a field of another kind": json.dumps({**json.loads(rows[0]), "buyer": "Narnia"}),
+    }
+    for what, line in edits.items():
+        lines = [line, *rows] if what.endswith("header") else [header, line, *rows[1:]]
+        path.write_text("\n".join(lines) + "\n", "utf-8")
+        with pytest.raises(StorageError):
+            read_json_lines(path)

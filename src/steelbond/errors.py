@@ -41,8 +41,8 @@ __all__ = [
 QUOTE_LIMIT = 200
 """About how many characters of an offending value a message quotes."""
 MESSAGE_LIMIT = 2000
-"""No error message is longer: a message quotes a few values, each cut by :func:`shown`,
-and this bound catches any message built from a value that was not."""
+"""The longest an error message may be. A message quotes a few values, each cut by
+:func:`shown`; this bound also catches a message built from a value that was not."""
 
 _REPR = reprlib.Repr()
 # Bounded at every level, so that neither a huge nor a deeply nested value makes a huge or

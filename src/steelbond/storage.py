@@ -396,6 +396,9 @@ def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
     try:
         header_line, *event_lines = p.read_text(encoding="utf-8").splitlines()
         header = json.loads(header_line)
+        if not isinstance(header, dict) or set(header) != {"sources", "releases"}:
+            # nothing beside the sources and releases: no value the reader would not check
+            raise ValueError("its header must hold exactly 'sources' and 'releases'")
         sources = tuple(structure(s, Source) for s in header["sources"])
         releases = tuple(structure(r, Release) for r in header["releases"])
         events = [structure_event(json.loads(line)) for line in event_lines]
