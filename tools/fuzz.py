@@ -798,6 +798,10 @@ def run_events(inp: tuple[Any, object, object, str | None], ctx: FuzzContext) ->
     return "ok"
 
 
+def _as_text(event: Event) -> str:
+    return json.dumps(unstructure_event(event), sort_keys=True, default=str)
+
+
 def run_structure_event(inp: tuple[dict[str, Any], bool], ctx: FuzzContext) -> str:
     row, strict = inp
     try:
@@ -817,7 +821,9 @@ def run_structure_event(inp: tuple[dict[str, Any], bool], ctx: FuzzContext) -> s
                 f"{a.name}={_short(row[a.name], 60)} became {_short(getattr(event, a.name), 60)}",
             )
     again = structure_event(unstructure_event(event), strict_fields=strict)
-    _check(again == event, "structure-round-trip", _short(row))
+    # compared as JSON text, every field and the hash included: a NaN field (which the
+    # converter accepts for a float) is equal to itself there, not under ==
+    _check(_as_text(again) == _as_text(event), "structure-round-trip", _short(row))
     return "ok"
 
 
@@ -892,7 +898,8 @@ def run_cli(inp: tuple[list[str], str], ctx: FuzzContext) -> str:
     _check("Traceback" not in text, "cli-no-traceback", text[:200])
     longest = max((len(line) for line in text.splitlines()), default=0)
     _check(longest <= MESSAGE_LIMIT + 100, "cli-message-is-bounded", f"{longest} characters")
-    if code == 0 and "json" in argv and out.getvalue().strip():
+    helped = "-h" in argv or "--help" in argv
+    if code == 0 and "json" in argv and not helped and out.getvalue().strip():
         try:  # strict JSON: no NaN or Infinity
             json.loads(
                 out.getvalue(), parse_constant=lambda c: (_ for _ in ()).throw(ValueError(c))
