@@ -49,6 +49,36 @@ def _check_common(release: object, log: object) -> None:
             )
 
 
+def _kinds(kind: object, known_names: Iterable[str]) -> set[str] | None:
+    """The kind names asked for: one name, several, or ``None`` (all). Each must be a string
+    (checked before they are sorted for the message) and a known kind."""
+    if kind is None:
+        return None
+    if isinstance(kind, str):
+        names: list[object] = [kind]
+    elif isinstance(kind, Iterable) and not isinstance(kind, bytes | dict):
+        try:
+            names = list(kind)
+        except TypeError:  # iterable by its type, not by its value (a 0-d NumPy array)
+            names = [kind]
+    else:
+        raise ArgumentError(
+            f"kind must be a kind name, several names or None, not {type(kind).__name__} "
+            f"{shown(kind)}",
+            kind,
+        )
+    for name in names:
+        check_type("each kind", name, str, "a kind name (a string)")
+    chosen = set(names)
+    known = set(known_names)
+    unknown = sorted(str(n) for n in chosen if n not in known)
+    if unknown:
+        raise EventError(
+            f"unknown event kind(s) {shown(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    return {str(n) for n in chosen}
+
+
 def _timeline(log: EventLog | None, release: str | None) -> Timeline:
     """The timeline that answers state questions about ``log`` (``None``: the bundled log).
 
@@ -204,36 +234,6 @@ def events(
         chosen.append(e)
     chosen.sort(key=lambda e: (*e.date.sort_key(), e.seq or 0))
     return EventCollection(tuple(chosen))
-
-
-def _kinds(kind: object, known_names: Iterable[str]) -> set[str] | None:
-    """The kind names asked for: one name, several, or ``None`` (all). Each must be a string
-    (checked before they are sorted for the message) and a known kind."""
-    if kind is None:
-        return None
-    if isinstance(kind, str):
-        names: list[object] = [kind]
-    elif isinstance(kind, Iterable) and not isinstance(kind, bytes | dict):
-        try:
-            names = list(kind)
-        except TypeError:  # iterable by its type, not by its value (a 0-d NumPy array)
-            names = [kind]
-    else:
-        raise ArgumentError(
-            f"kind must be a kind name, several names or None, not {type(kind).__name__} "
-            f"{shown(kind)}",
-            kind,
-        )
-    for name in names:
-        check_type("each kind", name, str, "a kind name (a string)")
-    chosen = set(names)
-    known = set(known_names)
-    unknown = sorted(str(n) for n in chosen if n not in known)
-    if unknown:
-        raise EventError(
-            f"unknown event kind(s) {shown(unknown)}; known: {', '.join(sorted(known))}"
-        )
-    return {str(n) for n in chosen}
 
 
 def conflicts(
