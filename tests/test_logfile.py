@@ -260,7 +260,9 @@ def test_a_log_with_repeated_ids_is_not_stored_even_when_its_chain_holds(tmp_pat
     (first,) = stamp([testing.sample_event("a")], seq=0, prev_hash=GENESIS, known=())
     (again,) = stamp([testing.sample_event("a")], seq=1, prev_hash=first.hash, known=())
     repeated = EventLog.from_events([first, again])
-    repeated.verify()  # a valid chain: only the ids are wrong
-    with pytest.raises(steelbond.EventError, match="repeats event ids"):
+    # a valid chain, only the ids are wrong: verify() refuses it all the same
+    with pytest.raises(steelbond.IntegrityError, match="repeats an id"):
+        repeated.verify()
+    with pytest.raises(steelbond.IntegrityError, match="repeats an id"):
         LogFile.create(tmp_path / "new", repeated)
     assert not (tmp_path / "new").exists()

@@ -52,6 +52,7 @@ from steelbond import (
 from steelbond.bundled import bundled_path
 from steelbond.converter import structure_event, unstructure_event
 from steelbond.dates import to_day
+from steelbond.errors import shown
 from steelbond.kinds import KINDS, SCHEMA_VERSION
 from steelbond.ledger import read_ledger
 from steelbond.log import GENESIS
@@ -193,7 +194,7 @@ def test_malformed_dates_raise_a_date_error_naming_the_value(bad):
         steelbond.parse_date(bad)
     assert isinstance(info.value, SteelbondError)
     assert info.value.value == bad
-    assert repr(bad) in str(info.value)
+    assert shown(bad) in str(info.value)
 
 
 _offsets = st.timedeltas(min_value=-dt.timedelta(hours=23), max_value=dt.timedelta(hours=23))
@@ -219,7 +220,7 @@ def test_non_strings_are_not_partial_dates(value):
     with pytest.raises(DateError) as info:
         steelbond.parse_date(value)
     assert info.value.value is value
-    assert repr(value) in str(info.value)
+    assert shown(value) in str(info.value)
 
 
 @st.composite
@@ -249,7 +250,7 @@ def test_bad_query_days_raise_a_date_error_naming_the_value(value):
     for name, call in calls.items():
         with pytest.raises(DateError) as info:
             call()
-        assert repr(value) in str(info.value), name
+        assert shown(value) in str(info.value), name
 
 
 @settings(max_examples=300, deadline=None)
@@ -258,7 +259,7 @@ def test_any_text_is_a_round_tripping_date_or_refused_by_name(text):
     try:
         d = steelbond.parse_date(text)
     except DateError as exc:
-        assert exc.value == text and repr(text) in str(exc)
+        assert exc.value == text and shown(text) in str(exc)
     else:
         assert d.text == text and steelbond.parse_date(text) == d
 
@@ -576,7 +577,7 @@ def _outcome(path: Path, original: EventLog) -> tuple[str, BaseException | None]
     try:
         log.verify()
     except IntegrityError as exc:
-        assert exc.event_id == log[exc.seq].id and repr(exc.event_id) in str(exc)
+        assert exc.event_id == log[exc.seq].id and shown(exc.event_id) in str(exc)
         return "integrity", exc
     if log.head != original.head:
         return "head", None
@@ -1137,8 +1138,9 @@ def test_the_sql_connection_can_neither_read_nor_write_files(tmp_path):
     for statement in statements:
         with pytest.raises(duckdb.Error):
             con.execute(statement)
-    with pytest.raises(duckdb.Error):
+    with pytest.raises(steelbond.QueryError) as info:  # steelbond's error, DuckDB's as cause
         steelbond.sql(statements[0])
+    assert isinstance(info.value.__cause__, duckdb.Error)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]
     assert _sha(bundled) == digest
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0  # and it still works

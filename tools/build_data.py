@@ -21,7 +21,7 @@ from steelbond.bundled import TIMELINE_FILE
 from steelbond.ledger import read_ledger
 from steelbond.snapshot import render as render_timelines
 from steelbond.storage import _write as write_log  # the one writer allowed to the bundled file
-from steelbond.storage import write_json_lines
+from steelbond.storage import _write_json_lines as write_json_lines  # likewise
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
 CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")

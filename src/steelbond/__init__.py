@@ -91,6 +91,7 @@ _EXPORTS = {
     "LedgerError": "errors",
     "IntegrityError": "errors",
     "ConflictError": "errors",
+    "QueryError": "errors",
     "StorageWarning": "errors",
     "StorageError": "errors",
 }
@@ -137,6 +138,7 @@ __all__ = [
     "Programme",
     "ProgrammeRevised",
     "ProgrammeSigned",
+    "QueryError",
     "Release",
     "Retraction",
     "Source",
@@ -217,6 +219,7 @@ if TYPE_CHECKING:
         LedgerError,
         MissingExtraError,
         OutOfCoverageError,
+        QueryError,
         SteelbondError,
         StorageError,
         StorageWarning,

@@ -15,7 +15,7 @@ import attrs
 
 from .bundled import bundled_log, bundled_timeline
 from .dates import to_day
-from .errors import EventError
+from .errors import ArgumentError, DateError, EventError, check_type, shown
 from .state import State, Timeline
 
 if TYPE_CHECKING:
@@ -39,6 +39,56 @@ __all__ = [
 
 _TIMELINES: dict[tuple[int, str | None], tuple[EventLog, Timeline]] = {}
 _FACTS: dict[tuple[int, str | None], tuple[EventLog, Facts]] = {}
+
+
+def _check_common(release: object, log: object) -> None:
+    """The arguments every question takes: a release name (a string: it keys a cache, so a
+    list would fail there) and a log (an :class:`~steelbond.EventLog`, not a path)."""
+    check_type("as_of_release", release, (str, type(None)), "a release name (a string) or None")
+    if log is not None:
+        from .log import EventLog
+
+        if not isinstance(log, EventLog):
+            hint = (
+                "; read a stored log with steelbond.read_log(path)"
+                if isinstance(log, str | bytes)
+                else ""
+            )
+            raise ArgumentError(
+                f"log must be a steelbond.EventLog or None, not {type(log).__name__} "
+                f"{shown(log)}{hint}",
+                log,
+            )
+
+
+def _kinds(kind: object, known_names: Iterable[str]) -> set[str] | None:
+    """The kind names asked for: one name, several, or ``None`` (all). Each must be a string
+    (checked before they are sorted for the message) and a known kind."""
+    if kind is None:
+        return None
+    if isinstance(kind, str):
+        names: list[object] = [kind]
+    elif isinstance(kind, Iterable) and not isinstance(kind, bytes | dict):
+        try:
+            names = list(kind)
+        except TypeError:  # iterable by its type, not by its value (a 0-d NumPy array)
+            names = [kind]
+    else:
+        raise ArgumentError(
+            f"kind must be a kind name, several names or None, not {type(kind).__name__} "
+            f"{shown(kind)}",
+            kind,
+        )
+    for name in names:
+        check_type("each kind", name, str, "a kind name (a string)")
+    chosen = set(names)
+    known = set(known_names)
+    unknown = sorted(str(n) for n in chosen if n not in known)
+    if unknown:
+        raise EventError(
+            f"unknown event kind(s) {shown(unknown)}; known: {', '.join(sorted(known))}"
+        )
+    return {str(n) for n in chosen}
 
 
 def _timeline(log: EventLog | None, release: str | None) -> Timeline:
@@ -78,6 +128,7 @@ def state_at(
     >>> s.mission_to_nato
     False
     """
+    _check_common(as_of_release, log)
     return _timeline(log, as_of_release).state_at(day)
 
 
@@ -89,11 +140,13 @@ def states_at(
     ``days`` may be a list of dates or ISO strings, a ``pyarrow`` date32 array, or a NumPy
     ``datetime64`` array. The columns are listed in :mod:`steelbond.tables`.
     """
+    _check_common(as_of_release, log)
     return _timeline(log, as_of_release).states_at(days)
 
 
 def timeline(*, as_of_release: str | None = None, log: EventLog | None = None) -> pa.Table:
     """The state as intervals ``[valid_from, valid_to)``, one column per state field."""
+    _check_common(as_of_release, log)
     return _timeline(log, as_of_release).to_arrow()
 
 
@@ -166,19 +219,20 @@ def events(
     ``kind`` is one kind name or several (see ``steelbond.KINDS``). ``since`` and
     ``until`` (dates, inclusive) keep the events whose date bounds overlap that window;
     undated bounds count as open. Superseded and retracted events are left out unless
-    ``include_superseded``.
+    ``include_superseded``. A window that ends before it starts is refused
+    (:class:`~steelbond.errors.DateError`), not answered with nothing or everything.
     """
     from .kinds import KINDS, Context
 
-    view = (bundled_log() if log is None else log).as_of_release(as_of_release)
-    kinds = {kind} if isinstance(kind, str) else None if kind is None else set(kind)
-    if kinds is not None and not kinds <= KINDS.keys():
-        raise EventError(
-            f"unknown event kind(s) {sorted(kinds - KINDS.keys())}; "
-            f"known: {', '.join(sorted(KINDS))}"
-        )
+    _check_common(as_of_release, log)
+    check_type("include_context", include_context, bool, "True or False")
+    check_type("include_superseded", include_superseded, bool, "True or False")
+    kinds = _kinds(kind, KINDS.keys())
     lo = None if since is None else to_day(since)
     hi = None if until is None else to_day(until)
+    if lo is not None and hi is not None and hi < lo:
+        raise DateError(f"until ({hi}) is before since ({lo}): the window is empty", (lo, hi))
+    view = (bundled_log() if log is None else log).as_of_release(as_of_release)
     chosen = []
     for e in view if include_superseded else view.effective():
         if kinds is not None and type(e).kind not in kinds:
@@ -203,6 +257,7 @@ def facts(*, as_of_release: str | None = None, log: EventLog | None = None) -> F
     >>> len(found.facts) < len(steelbond.events())  # several reports tell one fact
     True
     """
+    _check_common(as_of_release, log)
     source = bundled_log() if log is None else log
     key = (id(source), as_of_release)
     cached = _FACTS.get(key)
@@ -228,9 +283,11 @@ def conflicts(
     *, as_of_release: str | None = None, log: EventLog | None = None
 ) -> tuple[Conflict, ...]:
     """The recorded disagreements between sources, each naming the events on every side."""
+    _check_common(as_of_release, log)
     return (bundled_log() if log is None else log).as_of_release(as_of_release).conflicts()
 
 
 def sources(*, log: EventLog | None = None) -> tuple[Source, ...]:
     """The documents the log cites."""
+    _check_common(None, log)
     return (bundled_log() if log is None else log).sources

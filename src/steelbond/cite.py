@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .bundled import bundled_log, data_version
-from .errors import ArgumentError
+from .errors import ArgumentError, shown
 
 __all__ = ["cite"]
 
@@ -26,6 +26,8 @@ def cite(format: Literal["text", "bibtex"] = "text") -> str:
     """
     from . import __version__
 
+    if not isinstance(format, str) or format not in ("text", "bibtex"):
+        raise ArgumentError(f"format must be 'text' or 'bibtex', not {shown(format)}", format)
     data = data_version()
     sources = bundled_log().sources
     if format == "text":
@@ -44,7 +46,7 @@ def cite(format: Literal["text", "bibtex"] = "text") -> str:
             lines.append(f"- {who}{s.title}{english}. {s.publisher}, {s.date}.{where}")
         return "\n".join(lines)
     if format != "bibtex":
-        raise ArgumentError(f"format must be 'text' or 'bibtex', not {format!r}", format)
+        raise ArgumentError(f"format must be 'text' or 'bibtex', not {shown(format)}", format)
     entries = [
         "@software{steelbond,\n"
         "  author = {{steelbond developers}},\n"

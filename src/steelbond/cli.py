@@ -1,20 +1,36 @@
 """The ``steelbond`` command: a thin layer over the same functions the Python API offers.
 
 Bad input (a bad date, an unknown kind, bad SQL) prints one line on stderr and exits with
-code 2; ``steelbond verify`` exits 1 when the data does not verify.
+code 2; ``steelbond verify`` exits 1 when the data does not verify. Ctrl-C stops any command
+at once (a running query included), prints one line and exits with 130; a closed pipe
+(``steelbond events | head -1``) ends the output quietly, exit code 141.
+
+Output is exact. A value is printed as Python holds it only where Python holds it exactly
+(integers up to 64 bits, doubles, text, booleans, and lists of them); any other value a query
+returns (times, timestamps, dates, decimals, 128-bit integers, intervals, ...) is printed in
+DuckDB's own text form, so ``TIME '24:00:00'`` prints ``24:00:00``, not ``00:00:00``. In
+``--format json``, NaN and the infinities, which JSON has no number for, are ``null``, and
+128-bit integers are JSON numbers.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import io
 import json
+import math
+import os
 import sys
-from collections.abc import Sequence
-from typing import Any, NoReturn
+import threading
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
-from .errors import SteelbondError
+from .errors import SteelbondError, clip
+
+if TYPE_CHECKING:
+    import duckdb
 
 __all__ = ["main"]
 
@@ -36,7 +52,21 @@ EXAMPLES = {
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"steelbond: error: {' '.join(message.split())} (see --help)\n")
+        # argparse quotes the bad argument whole: cut it, as every error message is
+        self.exit(2, f"steelbond: error: {clip(' '.join(message.split()), 300)} (see --help)\n")
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with every NaN and infinity made ``None``: JSON has no number for them
+    (``json.dumps`` would print ``NaN``, which no JSON parser reads), and null is what a
+    missing number is."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    return value
 
 
 def _render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> str:
@@ -48,10 +78,11 @@ def _render(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str) -> 
     if fmt == "json":
         names = _unique(columns)
         return json.dumps(
-            [dict(zip(names, r, strict=True)) for r in rows],
+            [dict(zip(names, _finite(list(r)), strict=True)) for r in rows],
             ensure_ascii=False,
             indent=1,
             default=str,
+            allow_nan=False,
         )
     if fmt == "csv":
         out = io.StringIO()
@@ -82,14 +113,57 @@ def _unique(columns: Sequence[str]) -> list[str]:
 
 
 def _table(table: Any, fmt: str) -> str:
+    """An Arrow table the library made (its values are all Python's exactly)."""
     # Column by column, not via to_pylist()'s dicts, which merge repeated column names.
-    try:
-        rows = list(zip(*(column.to_pylist() for column in table.columns), strict=True))
-    except OverflowError as exc:  # DuckDB's DATE 'infinity' has no Python date
-        raise SteelbondError(
-            f"a value cannot be shown ({exc}); CAST it to VARCHAR in the query"
-        ) from None
+    rows = list(zip(*(column.to_pylist() for column in table.columns), strict=True))
     return _render(table.column_names, rows, fmt)
+
+
+_EXACT = {
+    "boolean",
+    "tinyint",
+    "smallint",
+    "integer",
+    "bigint",
+    "utinyint",
+    "usmallint",
+    "uinteger",
+    "ubigint",
+    "double",
+    "varchar",
+}
+"""DuckDB types whose values Python holds exactly: shown as Python shows them."""
+_FROM_TEXT: dict[str, Callable[[str], Any]] = {"hugeint": int, "uhugeint": int, "float": float}
+"""Numbers that travel as DuckDB's text and become Python numbers: 128-bit integers (Arrow
+gives them as 38-digit decimals, which the largest overflow: the largest UHUGEINT became
+-1) and 32-bit floats (Python would show 0.1 as 0.10000000149011612)."""
+
+
+def _exact(tp: Any) -> bool:
+    if tp.id in ("list", "array"):
+        return _exact(tp.child)
+    if tp.id == "struct":
+        return all(_exact(child) for _, child in tp.children)
+    return tp.id in _EXACT
+
+
+def _relation(relation: duckdb.DuckDBPyRelation, fmt: str) -> str:
+    """A query's result, each value exact: as Python holds it where it holds it exactly, in
+    DuckDB's own text form otherwise (see the module docs)."""
+    columns, numbers = [], {}
+    for i, (name, tp) in enumerate(zip(relation.columns, relation.types, strict=True), 1):
+        alias = '"' + name.replace('"', '""') + '"'
+        if _exact(tp):
+            columns.append(f"#{i} AS {alias}")
+        else:
+            columns.append(f"CAST(#{i} AS VARCHAR) AS {alias}")
+            if tp.id in _FROM_TEXT:
+                numbers[i - 1] = _FROM_TEXT[tp.id]
+    table = relation.project(", ".join(columns)).to_arrow_table()
+    values = [column.to_pylist() for column in table.columns]
+    for i, number in numbers.items():
+        values[i] = [None if v is None else number(v) for v in values[i]]
+    return _render(list(relation.columns), list(zip(*values, strict=True)), fmt)
 
 
 def _state(args: argparse.Namespace) -> str:
@@ -141,9 +215,7 @@ def _timeline(args: argparse.Namespace) -> str:
 def _conflicts(args: argparse.Namespace) -> str:
     from .views import connect
 
-    return _table(
-        connect(as_of_release=args.release).sql("FROM conflicts").to_arrow_table(), args.format
-    )
+    return _relation(connect(as_of_release=args.release).sql("FROM conflicts"), args.format)
 
 
 def _facts(args: argparse.Namespace) -> str:
@@ -165,21 +237,42 @@ def _sources(args: argparse.Namespace) -> str:
     from .views import connect
 
     query = "SELECT id, kind, date, language, title_english, license FROM sources"
-    return _table(connect().sql(query).to_arrow_table(), args.format)
+    return _relation(connect().sql(query), args.format)
+
+
+_RUNNING: list[duckdb.DuckDBPyConnection] = []
+"""The connections of the command running, for Ctrl-C to interrupt (see :func:`main`)."""
+_STOP = threading.Event()
+"""Set by Ctrl-C: a query about to start is not started."""
+_LOCK = threading.Lock()
 
 
 def _run_sql(query: str, args: argparse.Namespace) -> str:
     import duckdb
 
+    from .errors import QueryError
     from .views import connect
 
+    con = connect(as_of_release=args.release)
+    with _LOCK:
+        if _STOP.is_set():
+            con.close()
+            raise KeyboardInterrupt
+        _RUNNING.append(con)
     try:
-        result = connect(as_of_release=args.release).sql(query)
+        result = con.sql(query)
         if result is None:
             return ""
-        return _table(result.to_arrow_table(), args.format)
-    except (duckdb.Error, OverflowError) as exc:
-        raise SteelbondError(f"SQL error: {' '.join(str(exc).split())}") from None
+        return _relation(result, args.format)
+    except duckdb.InterruptException:
+        raise KeyboardInterrupt from None
+    except duckdb.Error as exc:
+        raise QueryError(f"SQL error: {' '.join(str(exc).split())}") from exc
+    finally:
+        with _LOCK:
+            _RUNNING.remove(con)
+        con.close()  # now, in this thread: an interrupted connection left to the
+        # interpreter's shutdown makes DuckDB abort the process
 
 
 def _sql(args: argparse.Namespace) -> str:
@@ -212,9 +305,14 @@ def _verify(args: argparse.Namespace) -> str:
         problems.append(f"no checksum file {expected_file.name} beside {path}")
     elif expected_file.read_text("ascii").split()[0] != digest:
         problems.append(f"{path} does not match its checksum {expected_file.name}")
+    from .errors import StorageError
     from .storage import read_log
 
-    stored = read_log(path)
+    try:  # every value and column of the file, not only its chain (see read_log)
+        stored = read_log(path)
+    except StorageError as exc:
+        problems.append(str(exc))
+        stored = bundled_log()  # the mirror is still checked below
     for log in (stored, bundled_log()):  # the Parquet file and its JSON-lines mirror
         try:
             log.verify()
@@ -291,16 +389,73 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit code."""
-    args = _parser().parse_args(argv)
+def _in_thread(run: Callable[[], str]) -> str:
+    """``run()`` in a worker thread, the main thread waiting for it.
+
+    Python runs a signal handler only in the main thread, between bytecodes; a query holds
+    the worker inside DuckDB, so Ctrl-C would wait for the query to end. Here the main
+    thread, only waiting, takes the KeyboardInterrupt at once and interrupts the running
+    queries (``DuckDBPyConnection.interrupt``); the worker is a daemon, so it cannot keep
+    the process alive.
+    """
+    outcome: list[Any] = []
+    done = threading.Event()  # waited on, not Thread.join: a KeyboardInterrupt inside
+    # join can leave the thread marked as ended while it still runs (Python 3.11)
+
+    def work() -> None:
+        try:
+            outcome.append((True, run()))
+        except BaseException as exc:  # re-raised in the main thread below
+            outcome.append((False, exc))
+        finally:
+            done.set()
+
+    _STOP.clear()
+    worker = threading.Thread(target=work, name="steelbond-command", daemon=True)
+    worker.start()
     try:
-        output = COMMANDS[args.command][0](args)
-    except SteelbondError as exc:
-        print(f"steelbond: error: {' '.join(str(exc).split())}", file=sys.stderr)
-        return 2
-    if output:
-        print(output)
+        while not done.wait(0.05):
+            pass
+    except KeyboardInterrupt:
+        with _LOCK:
+            _STOP.set()
+            for con in _RUNNING:
+                con.interrupt()
+        # An interrupted query ends within milliseconds; the worker must be out of DuckDB
+        # before the interpreter shuts down, which would kill it mid-query (and abort).
+        if not done.wait(5):  # pragma: no cover - stuck outside any query
+            print("steelbond: interrupted", file=sys.stderr, flush=True)
+            os._exit(130)
+        raise
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return str(value)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 done, 1 ``verify`` failed, 2 bad
+    input, 130 interrupted, 141 the output's pipe was closed)."""
+    try:
+        args = _parser().parse_args(argv)
+        try:
+            output = _in_thread(lambda: COMMANDS[args.command][0](args))
+        except SteelbondError as exc:
+            print(f"steelbond: error: {' '.join(str(exc).split())}", file=sys.stderr)
+            return 2
+        if output:
+            print(output)
+            sys.stdout.flush()
+    except KeyboardInterrupt:
+        print("steelbond: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (head -1): stop writing, quietly. Python would report the
+        # failed flush at exit, so stdout is pointed at /dev/null first, as its docs advise.
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
     return 0
 
 

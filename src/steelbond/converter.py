@@ -19,7 +19,7 @@ import cattrs
 from cattrs.errors import ClassValidationError, ForbiddenExtraKeysError
 
 from .dates import PartialDate, Precision, parse_date
-from .errors import EventError
+from .errors import EventError, shown
 from .kinds import KINDS, SCHEMA_VERSION, Event
 
 __all__ = ["canonical_bytes", "converter", "structure_event", "unstructure_event"]
@@ -33,7 +33,7 @@ converter = cattrs.Converter(forbid_extra_keys=True)
 def _strict(kind: type[Any], name: str) -> Callable[[Any, type[Any]], Any]:
     def hook(value: Any, _: type[Any]) -> Any:
         if type(value) is not kind:
-            raise TypeError(f"expected {name}, got {type(value).__name__} {value!r}")
+            raise TypeError(f"expected {name}, got {type(value).__name__} {shown(value)}")
         return value
 
     return hook
@@ -44,12 +44,12 @@ def _float(value: Any, _: type[Any]) -> float:
         return value
     if type(value) is int:  # TOML writes 12000000000 for a whole number of dollars
         return float(value)
-    raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+    raise TypeError(f"expected a number, got {type(value).__name__} {shown(value)}")
 
 
 def _day(value: Any, _: type[Any]) -> _dt.date:
     if type(value) is not _dt.date:
-        raise TypeError(f"expected a date, got {type(value).__name__} {value!r}")
+        raise TypeError(f"expected a date, got {type(value).__name__} {shown(value)}")
     return value
 
 
@@ -63,7 +63,7 @@ def _partial_date(value: Any, _: type[Any]) -> PartialDate:
             earliest=value["earliest"],
             latest=value["latest"],
         )
-    raise TypeError(f"expected a partial date, got {type(value).__name__} {value!r}")
+    raise TypeError(f"expected a partial date, got {type(value).__name__} {shown(value)}")
 
 
 converter.register_structure_hook(str, _strict(str, "a string"))
@@ -85,7 +85,7 @@ def _tuple_hook(tp: Any) -> Callable[[Any, Any], tuple[Any, ...]]:
     def hook(value: Any, _: Any) -> tuple[Any, ...]:
         # A string is a sequence too: without this check "cyber" would become 5 letters.
         if not isinstance(value, list | tuple):
-            raise TypeError(f"expected a list, got {type(value).__name__} {value!r}")
+            raise TypeError(f"expected a list, got {type(value).__name__} {shown(value)}")
         return tuple(item_hook(v, item) for v in value)
 
     return hook
@@ -129,7 +129,7 @@ def structure_event(row: Mapping[str, Any], *, strict_fields: bool = True) -> Ev
     cls = KINDS.get(kind) if isinstance(kind, str) else None
     if cls is None:
         raise EventError(
-            f"event {event_id!r} has unknown kind {kind!r}; "
+            f"event {shown(event_id)} has unknown kind {shown(kind)}; "
             f"known kinds: {', '.join(sorted(KINDS))}",
             label,
         )
@@ -137,18 +137,18 @@ def structure_event(row: Mapping[str, Any], *, strict_fields: bool = True) -> Ev
     version = data.get("schema_version", SCHEMA_VERSION)
     if type(version) is not int:
         raise EventError(
-            f"event {event_id!r} has schema version {version!r}; it must be an integer",
+            f"event {shown(event_id)} has schema version {shown(version)}; it must be an integer",
             label,
         )
     if version > SCHEMA_VERSION:
         raise EventError(
-            f"event {event_id!r} was written with schema version {version}, newer than this "
+            f"event {shown(event_id)} was written with schema version {version}, newer than this "
             f"steelbond understands ({SCHEMA_VERSION}); upgrade steelbond",
             label,
         )
     if version < SCHEMA_VERSION and any(v not in UPCASTS for v in range(version, SCHEMA_VERSION)):
         raise EventError(
-            f"event {event_id!r} has schema version {version}, which no release of steelbond "
+            f"event {shown(event_id)} has schema version {version}, which no release of steelbond "
             f"wrote (versions run from 1 to {SCHEMA_VERSION})",
             label,
         )
@@ -163,9 +163,9 @@ def structure_event(row: Mapping[str, Any], *, strict_fields: bool = True) -> Ev
     try:
         return converter.structure(data, cls)
     except (ClassValidationError, ForbiddenExtraKeysError) as exc:
-        raise EventError(f"event {event_id!r} ({kind}): {_describe(exc)}", label) from None
+        raise EventError(f"event {shown(event_id)} ({kind}): {_describe(exc)}", label) from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise EventError(f"event {event_id!r} ({kind}): {exc}", label) from None
+        raise EventError(f"event {shown(event_id)} ({kind}): {exc}", label) from None
 
 
 def _describe(exc: BaseException) -> str:
@@ -176,7 +176,7 @@ def _describe(exc: BaseException) -> str:
         for sub in exc.exceptions:
             note = getattr(sub, "__notes__", [""])[0]
             if isinstance(sub, KeyError):
-                parts.append(f"missing field {sub.args[0]!r}")
+                parts.append(f"missing field {shown(sub.args[0])}")
             else:
                 parts.append(f"{note}: {_describe(sub)}" if note else _describe(sub))
         return "; ".join(parts)
@@ -186,7 +186,7 @@ def _describe(exc: BaseException) -> str:
 def _json_default(value: object) -> str:
     if isinstance(value, _dt.date):
         return value.isoformat()
-    raise TypeError(f"cannot encode {value!r}")
+    raise TypeError(f"cannot encode {shown(value)}")
 
 
 def _pruned(value: Any) -> Any:

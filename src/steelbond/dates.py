@@ -35,7 +35,7 @@ import re
 
 import attrs
 
-from .errors import DateError
+from .errors import DateError, shown
 
 __all__ = ["PartialDate", "Precision", "parse_date", "to_day"]
 
@@ -75,6 +75,27 @@ class PartialDate:
     latest: _dt.date | None
 
     def __attrs_post_init__(self) -> None:
+        # Each part is checked for its type first: a wrong one (precision="year") must be
+        # refused by name, not fail inside the comparison below.
+        if not isinstance(self.text, str):
+            raise DateError(
+                f"a partial date's text must be a string, not {type(self.text).__name__} "
+                f"{shown(self.text)}",
+                self.text,
+            )
+        if not isinstance(self.precision, Precision):
+            raise DateError(
+                f"a partial date's precision must be a steelbond.Precision, not "
+                f"{type(self.precision).__name__} {shown(self.precision)}",
+                self.precision,
+            )
+        for bound in (self.earliest, self.latest):
+            if bound is not None and not _is_plain_date(bound):
+                raise DateError(
+                    f"a partial date's bounds must be datetime.date or None, not "
+                    f"{type(bound).__name__} {shown(bound)}",
+                    bound,
+                )
         again = _parse(self.text)
         if (again.precision, again.earliest, again.latest) != (
             self.precision,
@@ -82,7 +103,7 @@ class PartialDate:
             self.latest,
         ):
             raise DateError(
-                f"partial date {self.text!r} does not match its precision and bounds "
+                f"partial date {shown(self.text)} does not match its precision and bounds "
                 f"({self.precision.value}, {self.earliest}, {self.latest}); "
                 "build partial dates with steelbond.parse_date",
                 self.text,
@@ -118,10 +139,16 @@ class PartialDate:
         return self.text
 
 
+def _is_plain_date(value: object) -> bool:
+    """A date and not a datetime (a datetime is a date subclass, whose time would be lost)."""
+    return isinstance(value, _dt.date) and not isinstance(value, _dt.datetime)
+
+
 def _check_year(year: int, text: object) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
         raise DateError(
-            f"year {year} in {text!r} is out of range; years {MIN_YEAR}-{MAX_YEAR} are accepted",
+            f"year {year} in {shown(text)} is out of range; "
+            f"years {MIN_YEAR}-{MAX_YEAR} are accepted",
             text,
         )
 
@@ -130,7 +157,7 @@ def _point(part: str, whole: str) -> tuple[Precision, _dt.date, _dt.date]:
     m = _POINT.fullmatch(part)
     if m is None:
         raise DateError(
-            f"cannot read date {whole!r}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-season "
+            f"cannot read date {shown(whole)}: expected YYYY, YYYY-MM, YYYY-MM-DD, YYYY-season "
             "(spring, summer, autumn, winter), a range A/B, or an open range ../B or A/..",
             whole,
         )
@@ -143,7 +170,7 @@ def _point(part: str, whole: str) -> tuple[Precision, _dt.date, _dt.date]:
             start = _dt.date(year, first, 1)
             end_year, end_month = (year + 1, last - 12) if last > 12 else (year, last)
             if end_year > MAX_YEAR:
-                raise DateError(f"season in {whole!r} runs past year {MAX_YEAR}", whole)
+                raise DateError(f"season in {shown(whole)} runs past year {MAX_YEAR}", whole)
             end = _dt.date(end_year, end_month, calendar.monthrange(end_year, end_month)[1])
             return Precision.SEASON, start, end
         if month is None:
@@ -155,7 +182,7 @@ def _point(part: str, whole: str) -> tuple[Precision, _dt.date, _dt.date]:
         exact = _dt.date(year, mo, int(day))
         return Precision.DAY, exact, exact
     except ValueError as exc:
-        raise DateError(f"{whole!r} is not a real date: {exc}", whole) from None
+        raise DateError(f"{shown(whole)} is not a real date: {exc}", whole) from None
 
 
 def _parse(text: str) -> PartialDate:
@@ -165,14 +192,14 @@ def _parse(text: str) -> PartialDate:
     left, _sep, right = text.partition("/")
     if "/" in right or not left or not right:
         raise DateError(
-            f"cannot read range {text!r}: expected exactly one '/' between two dates", text
+            f"cannot read range {shown(text)}: expected exactly one '/' between two dates", text
         )
     first = None if left == ".." else _point(left, text)[1]
     last = None if right == ".." else _point(right, text)[2]
     if first is None and last is None:
         return _make(text, Precision.UNKNOWN, None, None)
     if first is not None and last is not None and first > last:
-        raise DateError(f"range {text!r} ends before it starts", text)
+        raise DateError(f"range {shown(text)} ends before it starts", text)
     return _make(text, Precision.RANGE, first, last)
 
 
@@ -203,7 +230,7 @@ def parse_date(value: object) -> PartialDate:
     if not isinstance(value, str):
         raise DateError(
             f"a partial date must be a string such as '2012-09', not {type(value).__name__} "
-            f"{value!r}",
+            f"{shown(value)}",
             value,
         )
     return _parse(value)
@@ -220,7 +247,7 @@ def to_day(value: object) -> _dt.date:
     """
     if isinstance(value, _dt.datetime):
         raise DateError(
-            f"got a datetime {value!r}; pass a datetime.date (for example value.date()) "
+            f"got a datetime {shown(value)}; pass a datetime.date (for example value.date()) "
             "so no timezone decides the day silently",
             value,
         )
@@ -231,16 +258,17 @@ def to_day(value: object) -> _dt.date:
         m = _DAY.fullmatch(value)
         if m is None:
             raise DateError(
-                f"cannot read day {value!r}: expected an ISO date YYYY-MM-DD such as '2015-06-30'",
+                f"cannot read day {shown(value)}: expected an ISO date YYYY-MM-DD "
+                "such as '2015-06-30'",
                 value,
             )
         _check_year(int(m.group(1)), value)
         try:
             return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError as exc:
-            raise DateError(f"{value!r} is not a real date: {exc}", value) from None
+            raise DateError(f"{shown(value)} is not a real date: {exc}", value) from None
     raise DateError(
         f"a query date must be a datetime.date or an ISO string 'YYYY-MM-DD', not "
-        f"{type(value).__name__} {value!r}",
+        f"{type(value).__name__} {shown(value)}",
         value,
     )

@@ -18,7 +18,14 @@ from typing import overload
 import attrs
 
 from .converter import canonical_bytes
-from .errors import EventError, IntegrityError, UnknownReleaseError
+from .errors import (
+    ArgumentError,
+    EventError,
+    IntegrityError,
+    UnknownReleaseError,
+    check_type,
+    shown,
+)
 from .kinds import Conflict, Event, Release, Retraction, Source
 
 __all__ = ["GENESIS", "EventLog", "chain_hash", "stamp"]
@@ -91,10 +98,21 @@ class EventLog(Sequence[Event]):
 
         The error names the first event whose position, link or content does not match,
         which pinpoints an edit (content), a removal or insertion (the link), or a reordering.
+        An id that comes twice is a break too: a chain can be valid with a repeated id (a
+        writer that checked ids against a damaged index), and the log would then answer
+        with two events for one.
         """
         prev = GENESIS
+        seen: set[str] = set()
         for index, event in enumerate(self._events):
-            where = f"event {event.id!r} at position {index}"
+            where = f"event {shown(event.id)} at position {index}"
+            if event.id in seen:
+                raise IntegrityError(
+                    f"{where} repeats an id already in the log; ids are never reused",
+                    index,
+                    event.id,
+                )
+            seen.add(event.id)
             if event.seq != index:
                 raise IntegrityError(
                     f"{where} carries seq {event.seq}: events were inserted, removed or reordered",
@@ -126,10 +144,11 @@ class EventLog(Sequence[Event]):
         """
         if release is None:
             return self
+        check_type("release", release, str, "a release name (a string) or None")
         names = self.release_names()
         if release not in names:
             raise UnknownReleaseError(
-                f"unknown data release {release!r}; this log has {', '.join(names) or 'none'}",
+                f"unknown data release {shown(release)}; this log has {', '.join(names) or 'none'}",
                 release,
             )
         allowed = set(names[: names.index(release) + 1])
@@ -153,17 +172,21 @@ class EventLog(Sequence[Event]):
 
     def by_id(self, event_id: str) -> Event:
         """The event with this id (superseded or not)."""
+        check_type("event_id", event_id, str, "an event id (a string)")
         for event in self._events:
             if event.id == event_id:
                 return event
-        raise EventError(f"no event with id {event_id!r} in this log", event_id)
+        raise EventError(f"no event with id {shown(event_id)} in this log", event_id)
 
     def source(self, source_id: str) -> Source:
         """The source record with this id."""
+        check_type("source_id", source_id, str, "a source id (a string)")
         for src in self.sources:
             if src.id == source_id:
                 return src
-        raise EventError(f"no source with id {source_id!r}; known: {[s.id for s in self.sources]}")
+        raise EventError(
+            f"no source with id {shown(source_id)}; known: {shown([s.id for s in self.sources])}"
+        )
 
     def conflicts(self) -> tuple[Conflict, ...]:
         """The recorded disagreements between sources that still stand."""
@@ -195,25 +218,32 @@ def stamp(
     ``known`` answers whether an id is already in the log. Ids must be new, every event must
     cite a source, and references must name events in the log or earlier in ``events``.
     """
+    check_type("release", release, (str, type(None)), "a release name (a string) or None")
     batch: set[str] = set()
     out: list[Event] = []
     prev = prev_hash
     for event in events:
+        if not isinstance(event, Event):
+            raise ArgumentError(
+                f"only events can be appended, not {type(event).__name__} {shown(event)}; "
+                "build one with a kind such as steelbond.SummitAttended",
+                event,
+            )
         if not event.citations:
             raise EventError(
-                f"event {event.id!r} has no citation; every event names its source",
+                f"event {shown(event.id)} has no citation; every event names its source",
                 event.id,
             )
         if event.id in batch or event.id in known:
             raise EventError(
-                f"event id {event.id!r} is already in the log; ids are never reused — "
+                f"event id {shown(event.id)} is already in the log; ids are never reused — "
                 "to correct an event, append a new one with supersedes=[old id]",
                 event.id,
             )
         for ref in _references(event):
             if ref not in batch and ref not in known:
                 raise EventError(
-                    f"event {event.id!r} refers to {ref!r}, which is not in the log",
+                    f"event {shown(event.id)} refers to {shown(ref)}, which is not in the log",
                     event.id,
                 )
         stamped = attrs.evolve(

@@ -28,7 +28,7 @@ import attrs
 
 from .converter import converter, structure, structure_event, unstructure_event
 from .dates import PartialDate
-from .errors import SteelbondError, StorageError
+from .errors import ArgumentError, SteelbondError, StorageError, check_type, shown
 from .kinds import KINDS, Event, Release, Source
 from .log import EventLog
 
@@ -91,7 +91,7 @@ def _arrow_type(tp: Any) -> pa.DataType:
     simple = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
     if tp in simple:
         return simple[tp]
-    raise TypeError(f"no Arrow type for {tp!r}")  # pragma: no cover - a new field type
+    raise TypeError(f"no Arrow type for {shown(tp)}")  # pragma: no cover - a new field type
 
 
 @cache
@@ -109,7 +109,9 @@ def arrow_schema() -> pa.Schema:
                 continue
             arrow = _arrow_type(tp)
             if fields.setdefault(name, arrow) != arrow:
-                raise TypeError(f"field {name!r} has two types across kinds")  # pragma: no cover
+                raise TypeError(
+                    f"field {shown(name)} has two types across kinds"
+                )  # pragma: no cover
     return pa.schema([pa.field(n, t) for n, t in fields.items()])
 
 
@@ -157,9 +159,11 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
         missing = [n for n in schema.names if n not in table.schema.names]
         if missing or not {_META_SOURCES, _META_RELEASES, _META_SEAL} <= meta.keys():
             raise StorageError(
-                f"{origin} is not a steelbond log: missing columns {missing} or its metadata",
+                f"{origin} is not a steelbond log: missing columns {shown(missing)} or its "
+                "metadata",
                 origin,
             )
+        _check_layout(table, origin)
         sources, releases = sources_and_releases(meta, origin)
         events = []
         seen: set[str] = set()
@@ -169,7 +173,9 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
                     del row[name]  # written before the column existed: the field's default
             event = structure_event(row, strict_fields=False)
             if event.id in seen:
-                raise StorageError(f"{origin}: row {index} repeats event id {event.id!r}", origin)
+                raise StorageError(
+                    f"{origin}: row {index} repeats event id {shown(event.id)}", origin
+                )
             seen.add(event.id)
             events.append(event)
     except StorageError:
@@ -186,6 +192,74 @@ def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
     return log
 
 
+@cache
+def _owners() -> dict[str, frozenset[str]]:
+    """For each column of a kind's field, the kinds that have the field (the envelope's
+    columns, which every kind has, are left out)."""
+    envelope = {f.name for f in attrs.fields(Event)}
+    owners: dict[str, set[str]] = {}
+    for kind, cls in KINDS.items():
+        for field in attrs.fields(cls):
+            if field.name not in envelope:
+                owners.setdefault(field.name, set()).add(kind)
+    return {name: frozenset(kinds) for name, kinds in owners.items()}
+
+
+def _check_layout(table: pa.Table, origin: str) -> None:
+    """Refuse what the hash chain and the seal would not cover: an unknown column, a column
+    of another type than the schema's, metadata steelbond did not write, and a value in a
+    column of another kind's field (a ``buyer`` on a summit row). Each event is hashed over
+    its own kind's fields only, so such a value would read, verify and show in SQL."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    schema = arrow_schema()
+    names = table.schema.names
+    unknown = sorted({n for n in names if n not in schema.names})
+    if unknown or len(set(names)) != len(names):
+        raise StorageError(
+            f"{origin}: unknown or repeated columns {shown(unknown or names)}; a steelbond "
+            "log has only the columns of its schema",
+            origin,
+        )
+    extra = sorted(set(table.schema.metadata or {}) - {_META_SOURCES, _META_RELEASES, _META_SEAL})
+    if extra:
+        raise StorageError(f"{origin}: unknown metadata keys {shown(extra)}", origin)
+    for field in table.schema:
+        expected = schema.field(field.name)
+        if field.type != expected.type or field.metadata:
+            raise StorageError(
+                f"{origin}: column {shown(field.name)} has type {field.type}, not "
+                f"{expected.type}{' (or carries metadata)' if field.metadata else ''}",
+                origin,
+            )
+    kinds = table.column("kind")
+    strange = pc.invert(pc.is_in(kinds, value_set=pa.array(sorted(KINDS), pa.string())))
+    if pc.any(strange).as_py():
+        row = pc.index(strange, True).as_py()
+        raise StorageError(
+            f"{origin}: row {row} has unknown kind {shown(kinds[row].as_py())}; known kinds: "
+            f"{', '.join(sorted(KINDS))}",
+            origin,
+        )
+    for name, owners in _owners().items():
+        column = table.column(name)
+        if column.null_count == len(column):
+            continue
+        stray = pc.and_kleene(
+            pc.invert(pc.is_in(kinds, value_set=pa.array(sorted(owners), pa.string()))),
+            pc.is_valid(column),
+        )
+        if pc.any(stray).as_py():
+            row = pc.index(stray, True).as_py()
+            raise StorageError(
+                f"{origin}: row {row} ({shown(kinds[row].as_py())}) has a value in column "
+                f"{shown(name)}, which belongs to {', '.join(sorted(owners))} events; the "
+                "file was edited outside steelbond",
+                origin,
+            )
+
+
 def read_log(path: str | os.PathLike[str]) -> EventLog:
     """Read a log stored as Parquet: one file (:func:`write_log`) or a
     :class:`~steelbond.LogFile` folder of segments. A file that cannot be read whole, or
@@ -195,7 +269,7 @@ def read_log(path: str | os.PathLike[str]) -> EventLog:
     """
     from .logfile import is_log_folder, read_log_folder
 
-    p = Path(path)
+    p = path_argument("path", path)
     if is_log_folder(p):
         return read_log_folder(p)
     if p.is_dir():
@@ -211,10 +285,13 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
     """Write the log to ``path`` atomically (temporary file, fsync, rename).
 
     The same log always gives the same bytes, so released files can be rebuilt exactly.
-    steelbond's bundled data is refused: it is read-only to every API.
+    steelbond's installed package, its bundled data folder included, is refused: it is
+    read-only to every API.
     """
-    _refuse_bundled(Path(path))
-    _write(log, Path(path))
+    check_type("log", log, EventLog, "a steelbond.EventLog")
+    p = path_argument("path", path)
+    _refuse_bundled(p)
+    _write(log, p)
 
 
 def _write(log: EventLog, p: Path) -> None:
@@ -288,7 +365,17 @@ def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
 
     The bundled data ships this mirror of ``events.parquet`` because reading it needs
     neither pyarrow nor NumPy, whose import alone costs a cold query more than the query.
+    Like :func:`write_log`, it refuses any path inside the installed package.
     """
+    check_type("log", log, EventLog, "a steelbond.EventLog")
+    p = path_argument("path", path)
+    _refuse_bundled(p)
+    _write_json_lines(log, p)
+
+
+def _write_json_lines(log: EventLog, path: Path) -> None:
+    """:func:`write_json_lines` without the checks: for ``tools/build_data.py``, the one
+    writer of the bundled data."""
     header = {
         "sources": converter.unstructure(log.sources),
         "releases": converter.unstructure(log.releases),
@@ -305,10 +392,13 @@ def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
 def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
     """Read a log written by :func:`write_json_lines` (like :func:`read_log`, without
     re-hashing every event: call :meth:`~steelbond.EventLog.verify` for that)."""
-    p = Path(path)
+    p = path_argument("path", path)
     try:
         header_line, *event_lines = p.read_text(encoding="utf-8").splitlines()
         header = json.loads(header_line)
+        if not isinstance(header, dict) or set(header) != {"sources", "releases"}:
+            # nothing beside the sources and releases: no value the reader would not check
+            raise ValueError("its header must hold exactly 'sources' and 'releases'")
         sources = tuple(structure(s, Source) for s in header["sources"])
         releases = tuple(structure(r, Release) for r in header["releases"])
         events = [structure_event(json.loads(line)) for line in event_lines]
@@ -318,16 +408,48 @@ def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
     return log
 
 
-def _refuse_bundled(path: Path) -> None:
+def path_argument(name: str, value: object) -> Path:
+    """``value`` as a local path, or :class:`~steelbond.errors.ArgumentError`: a ``str`` or
+    an ``os.PathLike`` giving one, not empty (``Path("")`` would quietly mean the working
+    directory)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ArgumentError(
+            f"{name} must be a path (a str or os.PathLike), not {type(value).__name__} "
+            f"{shown(value)}",
+            value,
+        )
+    if not value or "\x00" in value:
+        raise ArgumentError(f"{name} must be a path, not {shown(value)}", value)
+    return Path(value)
+
+
+def protected_folders() -> tuple[Path, ...]:
+    """The folders no write API touches: the installed package (its bundled data inside it)
+    and the folder of the bundled data file (a source checkout's ``data/``)."""
     from .bundled import bundled_path
 
+    folders = [Path(__file__).resolve().parent]
+    with contextlib.suppress(StorageError):  # no bundled file: only the package to protect
+        folders.append(bundled_path().resolve().parent)
+    return tuple(folders)
+
+
+def _refuse_bundled(path: Path) -> None:
+    """Refuse ``path`` when it is, or is inside, a folder of :func:`protected_folders`, by
+    whatever name (symbolic links and ``..`` are resolved first): the bundled files, the
+    checksum and the shipped timelines, and any new file beside them. One stray file there
+    (a ``write_log`` onto ``events.jsonl``) would break every later query."""
     try:
-        bundled = bundled_path().resolve()
-    except StorageError:  # no bundled file: nothing to protect
-        return
-    if path.resolve() == bundled:
-        raise StorageError(
-            f"{path} is steelbond's bundled data, which is read-only; write your own "
-            "events to a file of your own",
-            str(path),
-        )
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise StorageError(f"cannot resolve {path}: {exc}", str(path)) from None
+    for folder in protected_folders():
+        if target == folder or folder in target.parents:
+            raise StorageError(
+                f"{shown(str(path))} is inside steelbond's installed package or its bundled "
+                f"data ({folder}), which is read-only; write your own events to a file of "
+                "your own",
+                str(path),
+            )

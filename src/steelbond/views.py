@@ -73,11 +73,13 @@ Views and their columns:
 from __future__ import annotations
 
 import os
+import re
 from typing import TYPE_CHECKING
 
 import attrs
 
 from .bundled import bundled_log, bundled_path
+from .errors import ArgumentError, QueryError, check_type, shown
 from .kinds import Event, Source
 
 if TYPE_CHECKING:
@@ -212,6 +214,50 @@ _PER_FACT = """CREATE TEMP VIEW {name} AS
     FROM facts WHERE kind = '{kind}' AND standing ORDER BY date_latest NULLS LAST, first_seq"""
 
 
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]+:")
+"""A prefix DuckDB reads as a remote or extension database (``md:``, ``s3://``, ...)."""
+_NO_AUTOLOAD = {"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+"""Set when the connection opens, before any file is read: DuckDB would otherwise fetch an
+extension from the network to open a file it recognises (or a prefix it knows)."""
+
+
+def _database(database: object) -> str:
+    """The database :func:`connect` opens: ``":memory:"`` or a local file, as an absolute
+    path (so that no prefix of it can mean anything else to DuckDB). Remote and extension
+    databases are refused before DuckDB sees them, and so is the installed package."""
+    if isinstance(database, str) and database == ":memory:":
+        return ":memory:"
+    if isinstance(database, str):
+        if not database or _SCHEME.match(database):
+            raise ArgumentError(
+                f"database must be ':memory:' or a local file, not {shown(database)}: "
+                "steelbond opens no remote or extension database (for a local file whose "
+                "name has a colon, write './name:...' or pass a pathlib.Path)",
+                database,
+            )
+    elif not isinstance(database, os.PathLike):
+        raise ArgumentError(
+            f"database must be ':memory:' or a path (str or os.PathLike), not "
+            f"{type(database).__name__} {shown(database)}",
+            database,
+        )
+    from .storage import _refuse_bundled, path_argument
+
+    path = path_argument("database", database).absolute()
+    _refuse_bundled(path)  # a database file is written to: never inside the package
+    return str(path)
+
+
+def _open(database: str) -> duckdb.DuckDBPyConnection:
+    """``duckdb.connect`` with extension loading off, its errors as QueryError."""
+    import duckdb
+
+    try:
+        return duckdb.connect(database, config=dict(_NO_AUTOLOAD))
+    except duckdb.Error as exc:
+        raise QueryError(f"cannot open database {shown(database)}: {exc}") from exc
+
+
 def connect(
     database: str | os.PathLike[str] = ":memory:",
     *,
@@ -220,11 +266,18 @@ def connect(
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with steelbond's views (see the module docs for their columns).
 
-    ``database`` is DuckDB's: in memory by default, or a file of yours. ``as_of_release``
-    shows the data as that release published it. ``log`` asks the same of a log of your
-    own instead of the bundled one.
+    ``database`` is in memory by default, or a local file of yours; a remote or extension
+    database (``md:``, ``s3://``, ``http://``) is refused with
+    :class:`~steelbond.errors.ArgumentError`, and a file DuckDB cannot open raises
+    :class:`~steelbond.errors.QueryError`. ``as_of_release`` shows the data as that
+    release published it. ``log`` asks the same of a log of your own instead of the
+    bundled one.
     """
-    import duckdb
+    from .log import EventLog
+
+    check_type("as_of_release", as_of_release, (str, type(None)), "a release name or None")
+    check_type("log", log, (EventLog, type(None)), "a steelbond.EventLog or None")
+    database = _database(database)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -236,7 +289,7 @@ def connect(
     view = source.as_of_release(as_of_release)  # checks the release name
     releases = ", ".join(_quote(r) for r in view.release_names())
     found = facts(as_of_release=as_of_release, log=log)  # replay's facts: SQL cannot differ
-    con = duckdb.connect(str(database))
+    con = _open(database)
     if log is None:
         with pq.ParquetFile(bundled_path()) as reader:
             con.register("_steelbond_file", reader.read())
@@ -324,6 +377,16 @@ def sql(
 ) -> duckdb.DuckDBPyRelation:
     """Run one query over the views; a DuckDB relation (``.fetchall()``, ``.to_arrow_table()``).
 
-    Each call opens a fresh in-memory connection, so no state leaks between queries.
+    Each call opens a fresh in-memory connection, so no state leaks between queries. SQL
+    DuckDB refuses (a syntax error, an unknown table) raises
+    :class:`~steelbond.errors.QueryError`, the DuckDB error kept as its ``__cause__``. The
+    relation is DuckDB's own: an error while it runs (when fetched) is DuckDB's too.
     """
-    return connect(as_of_release=as_of_release, log=log).sql(query)
+    import duckdb
+
+    check_type("query", query, str, "SQL text (a string)")
+    con = connect(as_of_release=as_of_release, log=log)
+    try:
+        return con.sql(query)
+    except duckdb.Error as exc:
+        raise QueryError(f"SQL error: {' '.join(str(exc).split())}") from exc
