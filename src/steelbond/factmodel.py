@@ -13,7 +13,7 @@ A fact
     true at once. The fact's date is the *intersection* of its reports' bounds: "2012"
     and "September 2012" give September 2012. Its values are those of its most specific
     report (the narrowest date, then the most fields given, then log order), each field a
-    report leaves unset filled from the next most specific (:attr:`Fact.event`).
+    report leaves unset filled from the next most specific (``Fact.event``).
 Competing claims
     Reports that disagree on a value, or whose dates cannot both be true, are not one fact.
     Two places say which accounts compete: a ``conflict`` event with ``claims`` (the ledger's
@@ -139,7 +139,7 @@ class Facts:
     fact_of: Mapping[str, str]
     """Each standing report's fact id."""
     losing: frozenset[str]
-    """Ids of the facts left out of the state: those of claims the state does not carry."""
+    """The ids of the facts the state leaves out (those of the claims it does not carry)."""
 
     def standing(self) -> tuple[Fact, ...]:
         """The facts the state is made of: every fact but those of claims not carried."""
@@ -294,6 +294,12 @@ def find_facts(events: Sequence[Event], source_kinds: Mapping[str, str] | None =
     fact_of: dict[str, str] = {}
     split_groups: list[tuple[str, list[str]]] = []
     for root, members in groups.items():
+        if len(members) == 1:  # most reports stand alone: their own fact, as they stand
+            (e,) = members
+            seq_e = e.seq or 0
+            facts.append(Fact(e.id, e.kind, e.date, e, (e.id,), _sources((e,)), e.id, seq_e))
+            fact_of[e.id] = e.id
+            continue
         parts: list[list[Event]] = []
         for e in members:
             target = current(e.same_as) if e.same_as is not None else None

@@ -120,7 +120,8 @@ class Basis:
 class ClaimedValue:
     """What one claim of a dispute gives a state field on a day.
 
-    ``value`` is the field's value under that claim, as :func:`field_text` writes it;
+    ``value`` is the field's value under that claim, as
+    :func:`steelbond.state.field_text` writes it;
     ``carried`` is true for the claim the state carries (its value is the state's own).
     ``dispute`` is the id of the dispute (see :mod:`steelbond.factmodel`), ``label`` the
     claim's, ``events`` and ``sources`` the reports and documents behind it.
@@ -268,9 +269,9 @@ FIELDS = (
 
 
 def field_text(state: State, field: str) -> str:
-    """The value of one of the state's :data:`FIELDS` as text: what two states are compared
-    by when replay asks whether a fact or a claim would change a field, and what a dispute
-    shows for each claim. Every detail the state keeps for the field is in it (an
+    """The value of one of the state's fields (``steelbond.state.FIELDS``) as text: what two
+    states are compared by when replay asks whether a fact or a claim would change a field,
+    and what a dispute shows for each claim. Every detail the state keeps for the field is in it (an
     operation's personnel), so two texts are equal only when the values are, except that
     the growing fields (summits, ministerials, arms deals, trust funds) are compared by
     their count or sum: a claim about a summit's date disputes the number of summits
