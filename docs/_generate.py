@@ -142,7 +142,7 @@ def chronology() -> str:
         ]
         if e.same_as:
             lines += [f"The same fact as ``{e.same_as}``.", ""]
-        for c in e.citations:
+        for c in steelbond.bundled_log().citations_of(e):
             quote = c.quote.replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
             lines.append(f"- *{c.source}*, {c.locator}: “{quote}”")
             if c.english:

@@ -93,6 +93,7 @@ def events_of(cls: type[Event]) -> st.SearchStrategy[Event]:
         "supersedes": st.lists(refs, max_size=2).map(tuple),
         "same_as": st.none() | refs,
         "retracts": refs,
+        "adds_to": refs,
         "events": st.lists(refs, min_size=1, max_size=3).map(tuple),
     }.items():
         if name in fields:

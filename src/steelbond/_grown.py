@@ -10,12 +10,15 @@ sees an item beyond its length, so each one is as immutable as a tuple.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
 __all__ = ["Grown"]
+
+_LOCK = threading.Lock()
 
 
 class Grown(Sequence[T], Generic[T]):
@@ -34,10 +37,15 @@ class Grown(Sequence[T], Generic[T]):
         return view
 
     def plus(self, item: T) -> Grown[T]:
-        """A new sequence: this one with ``item`` at the end (this one is unchanged)."""
-        if self._n == len(self._items):
-            self._items.append(item)
-            return self._view(self._items, self._n + 1)
+        """A new sequence: this one with ``item`` at the end (this one is unchanged).
+
+        The check that this view is the newest and the append are one step under a lock:
+        two threads growing one view must not both append to the shared list.
+        """
+        with _LOCK:
+            if self._n == len(self._items):
+                self._items.append(item)
+                return self._view(self._items, self._n + 1)
         return self._view([*self._items[: self._n], item], self._n + 1)
 
     def __len__(self) -> int:

@@ -18,6 +18,7 @@ record only grows, and a view never looks past the point at which it was made.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, overload
 
@@ -28,9 +29,12 @@ class Sweep:
     """The shared record: reports in the order they became pending, and in the order they
     stopped being pending."""
 
-    __slots__ = ("filled", "last", "pending", "started", "stopped")
+    __slots__ = ("filled", "last", "lock", "pending", "started", "stopped")
 
     def __init__(self) -> None:
+        # Views are filled when read, from the shared dict below: one fill at a time, so
+        # states read from many threads give the answers a single thread would.
+        self.lock = threading.Lock()
         self.started: list[str] = []
         self.stopped: list[str] = []
         self.last: Pending | None = None
@@ -127,6 +131,12 @@ class Pending(_Ids):
 
     def _items(self) -> tuple[str, ...]:
         if self._filled is not None:
+            return self._filled
+        with self._sweep.lock:
+            return self._fill()
+
+    def _fill(self) -> tuple[str, ...]:
+        if self._filled is not None:  # filled by another thread while this one waited
             return self._filled
         unfilled = []  # this view and the unfilled ones before it, newest first
         view: Pending | None = self

@@ -39,8 +39,9 @@ Deterministic, and the same everywhere:
    not overturn the record.
 
 The facts of every other claim are left out of the state (and so of the counts), and a fact
-that loses in any dispute is left out even where it wins another. ``conflict`` and
-``retraction`` events are records *about* reports, not facts, and have no fact of their own.
+that loses in any dispute is left out even where it wins another. ``conflict``,
+``retraction`` and ``citation_added`` events are records *about* reports, not facts, and have
+no fact of their own.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from typing import Any
 import attrs
 
 from .dates import PartialDate, parse_date
-from .kinds import Conflict, Event, Retraction
+from .kinds import CitationAdded, Conflict, Event, Retraction
 
 __all__ = ["SOURCE_RANKS", "Dispute", "DisputeClaim", "Fact", "Facts", "agree", "find_facts"]
 
@@ -71,7 +72,7 @@ SOURCE_RANKS: Mapping[str, int] = {
 
 _UNRANKED = max(SOURCE_RANKS.values()) + 1
 _ENVELOPE = frozenset(attrs.fields_dict(Event))
-_META = (Conflict, Retraction)
+_META = (Conflict, Retraction, CitationAdded)
 _PAIRED = {
     "personnel_approximate": "personnel",
     "quantity_approximate": "quantity",

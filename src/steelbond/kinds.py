@@ -20,6 +20,7 @@ __all__ = [
     "KINDS",
     "ArmsDeal",
     "Citation",
+    "CitationAdded",
     "Claim",
     "Conflict",
     "Context",
@@ -386,6 +387,20 @@ class Conflict(Event):
     claims: tuple[Claim, ...] = ()
 
 
+@attrs.frozen(kw_only=True)
+class CitationAdded(Event):
+    """Adds citations to an earlier event (added in data 0.3.0): the append-only way to give
+    a released citation the verbatim quote it lacked, or an event another source.
+
+    The event named in ``adds_to`` keeps its id and hash; its citations are read together
+    with these (see :meth:`steelbond.EventLog.citations_of`): a citation of the same source
+    with an empty quote is replaced by the added one, any other is added.
+    """
+
+    kind: ClassVar[str] = "citation_added"
+    adds_to: str
+
+
 KINDS: dict[str, type[Event]] = {
     cls.kind: cls
     for cls in (
@@ -408,6 +423,7 @@ KINDS: dict[str, type[Event]] = {
         Context,
         Retraction,
         Conflict,
+        CitationAdded,
     )
 }
 """Every kind of event by its name, as stored in the ``kind`` column."""

@@ -21,7 +21,14 @@ from .errors import EventError, LedgerError, SteelbondError
 from .kinds import ArmsDeal, Conflict, Release, Source
 from .log import EventLog
 
-__all__ = ["check_ledger", "default_ledger_dir", "default_seeds_dir", "normalise", "read_ledger"]
+__all__ = [
+    "check_ledger",
+    "default_ledger_dir",
+    "default_seeds_dir",
+    "normalise",
+    "read_ledger",
+    "unquoted",
+]
 
 
 def default_ledger_dir() -> Path:
@@ -163,6 +170,7 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
     except SteelbondError as exc:
         return [str(exc)]
     problems: list[str] = []
+    pinned = {p.stem for p in ((root or default_ledger_dir()) / "pins").glob("*.txt")}
     documents: dict[str, _Document] = {}
     for src in log.sources:
         if src.file and (seeds / src.file).is_file():
@@ -181,6 +189,16 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
                 )
             if type(first) is not type(event):
                 problems.append(f"{event.id}: same_as names {first.id}, an event of another kind")
+        if event.release not in pinned:
+            # from the first release not yet pinned on, every citation has its quote (one
+            # that a citation_added supplies counts); released ones are listed by unquoted()
+            for cit in log.citations_of(event):
+                if not cit.quote.strip():
+                    problems.append(
+                        f"{event.id} [{cit.source}, {cit.locator}]: the quote is empty; every "
+                        "citation needs the verbatim sentence or clause that states the fact, "
+                        "in the source's language"
+                    )
         for cit in event.citations:
             where = f"{event.id} [{cit.source}, {cit.locator}]"
             doc = documents.get(cit.source)
@@ -191,6 +209,18 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
             if languages.get(cit.source) != "en" and not cit.english:
                 problems.append(f"{where}: quote is not in English and has no 'english' rendering")
     return problems
+
+
+def unquoted(log: EventLog) -> list[str]:
+    """The citations of the standing events that still lack a verbatim quote, as the log
+    reads them (``citation_added`` events merged): what release 0.2.0 left without quotes
+    and no later release has supplied yet."""
+    return [
+        f"{event.id} [{cit.source}]"
+        for event in log.effective()
+        for cit in log.citations_of(event)
+        if not cit.quote.strip()
+    ]
 
 
 def _fact_problems(log: EventLog) -> list[str]:

@@ -26,7 +26,7 @@ from .errors import (
     check_type,
     shown,
 )
-from .kinds import Conflict, Event, Release, Retraction, Source
+from .kinds import Citation, CitationAdded, Conflict, Event, Release, Retraction, Source
 
 __all__ = ["GENESIS", "EventLog", "chain_hash", "stamp"]
 
@@ -188,6 +188,22 @@ class EventLog(Sequence[Event]):
             f"no source with id {shown(source_id)}; known: {shown([s.id for s in self.sources])}"
         )
 
+    def citations_of(self, event: Event) -> tuple[Citation, ...]:
+        """``event``'s citations as this log reads them: its own, with those that later
+        ``citation_added`` events of the log add to it (a citation of the same source whose
+        quote was empty is replaced by the added one; any other is added after its own)."""
+        added = [
+            c
+            for e in self.effective()
+            if isinstance(e, CitationAdded) and e.adds_to == event.id
+            for c in e.citations
+        ]
+        if not added:
+            return event.citations
+        given = {c.source for c in added}
+        own = tuple(c for c in event.citations if c.quote.strip() or c.source not in given)
+        return own + tuple(added)
+
     def conflicts(self) -> tuple[Conflict, ...]:
         """The recorded disagreements between sources that still stand."""
         return tuple(e for e in self.effective() if isinstance(e, Conflict))
@@ -268,4 +284,6 @@ def _references(event: Event) -> tuple[str, ...]:
         refs += (event.retracts,)
     if isinstance(event, Conflict):
         refs += event.events
+    if isinstance(event, CitationAdded):
+        refs += (event.adds_to,)
     return refs

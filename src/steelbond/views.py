@@ -18,8 +18,10 @@ Views and their columns:
 ``effective_events``
     ``events`` where ``effective``: the record as the release stands.
 ``citations``
-    One row per citation: ``event_id``, ``kind``, ``source``, ``locator``, ``quote``,
-    ``english``.
+    One row per citation as the release reads it: ``event_id``, ``kind``, ``source``,
+    ``locator``, ``quote``, ``english``, ``added_by`` (the ``citation_added`` event that
+    gave it, or null). A citation whose quote was empty and that a ``citation_added`` of
+    the same source replaced is left out, as :meth:`steelbond.EventLog.citations_of` does.
 ``sources``
     The documents cited: ``id``, ``kind``, ``author``, ``title``, ``title_english``,
     ``publisher``, ``date``, ``language``, ``license``, ``file``, ``url``, ``accessed``.
@@ -321,10 +323,26 @@ def connect(
                    r.id NOT IN (SELECT id FROM _steelbond_dropped) AS effective
             FROM _steelbond_raw r""",
         "CREATE TEMP VIEW effective_events AS SELECT * FROM events WHERE effective",
+        """CREATE TEMP VIEW _steelbond_added AS
+            SELECT a.adds_to AS event_id, e.kind, e.seq, a.seq AS added_seq, a.id AS added_by,
+                   generate_subscripts(a.citations, 1) AS n, unnest(a.citations) AS c
+            FROM effective_events a JOIN events e ON e.id = a.adds_to
+            WHERE a.kind = 'citation_added'""",
         """CREATE TEMP VIEW citations AS
-            SELECT id AS event_id, kind, c.source, c.locator, c.quote, c.english
-            FROM (SELECT id, kind, seq, unnest(citations) AS c FROM events)
-            ORDER BY seq""",
+            SELECT event_id, kind, source, locator, quote, english, added_by FROM (
+                SELECT o.event_id, o.kind, o.seq, 0 AS added_seq, o.n, o.c.source,
+                       o.c.locator, o.c.quote, o.c.english, NULL AS added_by
+                FROM (SELECT id AS event_id, kind, seq,
+                             generate_subscripts(citations, 1) AS n, unnest(citations) AS c
+                      FROM events WHERE kind <> 'citation_added') o
+                WHERE trim(o.c.quote) <> '' OR NOT EXISTS (
+                    SELECT 1 FROM _steelbond_added a
+                    WHERE a.event_id = o.event_id AND a.c.source = o.c.source)
+                UNION ALL
+                SELECT event_id, kind, seq, added_seq, n, c.source, c.locator, c.quote,
+                       c.english, added_by
+                FROM _steelbond_added)
+            ORDER BY seq, added_seq, n""",
         "CREATE TEMP VIEW sources AS SELECT * FROM _steelbond_sources",
         "CREATE TEMP VIEW timeline AS SELECT * FROM _steelbond_timeline",
         "CREATE TEMP VIEW facts AS SELECT * FROM _steelbond_fact_rows",
