@@ -354,7 +354,8 @@ def _dispute_spans(found: Facts, standing: Sequence[Fact]) -> list[_Span]:
     histories: dict[str, _History] = {}
     spans: list[_Span] = []
     for dispute in found.disputes:
-        carried = [by_id[i] for i in dispute.carried_claim.facts]
+        # the carried claim's facts that the state holds (one may lose in another dispute)
+        carried = [by_id[i] for i in dispute.carried_claim.facts if i not in found.losing]
         for index, claim in enumerate(dispute.claims):
             if index == dispute.carried:
                 continue
