@@ -53,7 +53,7 @@ from steelbond.bundled import bundled_path
 from steelbond.converter import structure_event, unstructure_event
 from steelbond.dates import to_day
 from steelbond.errors import shown
-from steelbond.kinds import KINDS, SCHEMA_VERSION
+from steelbond.kinds import KINDS, SCHEMA_VERSION, CitationAdded
 from steelbond.ledger import read_ledger
 from steelbond.log import GENESIS
 from steelbond.storage import read_log, write_log
@@ -657,6 +657,10 @@ def _varied_log() -> EventLog:
             if len(chosen) < 2:
                 continue
             e = attrs.evolve(e, events=(chosen[0].id, chosen[1].id))
+        if isinstance(e, CitationAdded):
+            if not chosen:
+                continue
+            e = attrs.evolve(e, adds_to=chosen[0].id)
         per_kind[kind] += 1
         chosen.append(e)
     return EventLog(sources=bundled.sources, releases=bundled.releases).append(*chosen)
