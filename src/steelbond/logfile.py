@@ -335,7 +335,7 @@ class LogFile:
         why.
         """
         from .kinds import Source
-        from .storage import _refuse_bundled
+        from .storage import refuse_installed
 
         check_type("expected_head", expected_head, (str, type(None)), "a head hash or None")
         check_type("release", release, (str, type(None)), "a release name (a string) or None")
@@ -344,7 +344,7 @@ class LogFile:
             check_type("each source", source, Source, "a steelbond.Source")
         for event in events:
             check_type("each event", event, Event, "a steelbond event")
-        _refuse_bundled(self.path)
+        refuse_installed(self.path)
         self._create()
         with _index(self.path, write=True) as con:
             length, head = _head(con, self.path)
@@ -384,11 +384,11 @@ class LogFile:
         The folder must not hold a log yet. The log is checked first
         (:meth:`~steelbond.EventLog.verify`), so a broken chain is never stored.
         """
-        from .storage import _refuse_bundled
+        from .storage import refuse_installed
 
         log_file = cls(path)
         check_type("log", log, EventLog, "a steelbond.EventLog")
-        _refuse_bundled(log_file.path)
+        refuse_installed(log_file.path)
         log.verify()
         if len({e.id for e in log}) != len(log):
             raise EventError("the log to store repeats event ids; ids are unique in a log")

@@ -41,6 +41,7 @@ __all__ = [
     "log_to_table",
     "read_json_lines",
     "read_log",
+    "refuse_installed",
     "write_json_lines",
     "write_log",
 ]
@@ -290,7 +291,7 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
     """
     check_type("log", log, EventLog, "a steelbond.EventLog")
     p = path_argument("path", path)
-    _refuse_bundled(p)
+    refuse_installed(p)
     _write(log, p)
 
 
@@ -369,7 +370,7 @@ def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
     """
     check_type("log", log, EventLog, "a steelbond.EventLog")
     p = path_argument("path", path)
-    _refuse_bundled(p)
+    refuse_installed(p)
     _write_json_lines(log, p)
 
 
@@ -436,7 +437,7 @@ def protected_folders() -> tuple[Path, ...]:
     return tuple(folders)
 
 
-def _refuse_bundled(path: Path) -> None:
+def refuse_installed(path: Path) -> None:
     """Refuse ``path`` when it is, or is inside, a folder of :func:`protected_folders`, by
     whatever name (symbolic links and ``..`` are resolved first): the bundled files, the
     checksum and the shipped timelines, and any new file beside them. One stray file there

@@ -243,10 +243,10 @@ def _database(database: object) -> str:
             f"{type(database).__name__} {shown(database)}",
             database,
         )
-    from .storage import _refuse_bundled, path_argument
+    from .storage import path_argument, refuse_installed
 
     path = path_argument("database", database).absolute()
-    _refuse_bundled(path)  # a database file is written to: never inside the package
+    refuse_installed(path)  # a database file is written to: never inside the package
     return str(path)
 
 
