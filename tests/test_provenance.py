@@ -68,7 +68,7 @@ def test_the_bundled_citations_view_matches_citations_of_for_every_event():
     assert sorted(rows) == sorted(want)
 
 
-def test_the_check_asks_an_unpinned_release_for_every_quote(tmp_path):
+def _one_release_ledger(tmp_path, text: str):
     root = tmp_path / "ledger"
     root.mkdir()
     (root / "sources.toml").write_text(
@@ -79,7 +79,13 @@ def test_the_check_asks_an_unpinned_release_for_every_quote(tmp_path):
         "utf-8",
     )
     (root / "9.9.9").mkdir()
-    (root / "9.9.9" / "10.toml").write_text(
+    (root / "9.9.9" / "10.toml").write_text(text, "utf-8")
+    return root
+
+
+def test_the_check_asks_an_unpinned_release_for_every_quote(tmp_path):
+    root = _one_release_ledger(
+        tmp_path,
         """
 [[event]]
 id = "unquoted"
@@ -92,7 +98,6 @@ source = "reuters2023"
 locator = "paragraph 1"
 quote = ""
 """,
-        "utf-8",
     )
     problems = check_ledger(root, tmp_path / "no-seeds")
     assert any("unquoted" in p and "quote is empty" in p for p in problems)
@@ -109,3 +114,61 @@ STILL_UNQUOTED = {
 
 def test_every_released_citation_has_its_quote_but_those_no_page_could_give():
     assert set(unquoted(read_ledger())) == STILL_UNQUOTED
+
+
+_LINKED = """
+[[event]]
+id = "madrid-june"
+kind = "summit_attended"
+date = "2022-06"
+summary = "A summit."
+summit = "Madrid"
+host = "ESP"
+[[event.citation]]
+source = "reuters2023"
+locator = "paragraph 1"
+quote = "one"
+
+[[event]]
+id = "madrid-july"
+kind = "summit_attended"
+date = "2022-07"
+summary = "The same summit, dated otherwise."
+summit = "Madrid"
+host = "ESP"
+same_as = "madrid-june"
+[[event.citation]]
+source = "reuters2023"
+locator = "paragraph 2"
+quote = "two"
+"""
+
+_DISPUTE = """
+[[event]]
+id = "madrid-dates"
+kind = "conflict"
+date = "2022"
+summary = "Two dates."
+events = ["madrid-june", "madrid-july"]
+note = "June or July."
+[[event.citation]]
+source = "reuters2023"
+locator = "paragraph 3"
+quote = "three"
+[[event.claims]]
+label = "June"
+events = ["madrid-june"]
+[[event.claims]]
+label = "July"
+events = ["madrid-july"]
+"""
+
+
+def test_the_check_refuses_a_same_as_between_reports_that_disagree(tmp_path):
+    problems = check_ledger(_one_release_ledger(tmp_path, _LINKED), tmp_path / "no-seeds")
+    assert any("madrid-june" in p and "disagree" in p for p in problems)
+
+
+def test_a_recorded_dispute_sets_the_disagreeing_reports_apart(tmp_path):
+    root = _one_release_ledger(tmp_path, _LINKED + _DISPUTE)
+    assert check_ledger(root, tmp_path / "no-seeds") == []

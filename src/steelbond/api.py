@@ -112,7 +112,8 @@ def _timeline(log: EventLog | None, release: str | None) -> Timeline:
 
         if len(_TIMELINES) > 32:
             _TIMELINES.clear()
-        cached = _TIMELINES[key] = (log, replay(log, release))
+        found = facts(as_of_release=release, log=log)
+        cached = _TIMELINES[key] = (log, replay(log, release, facts=found))
     return cached[1]
 
 

@@ -234,33 +234,19 @@ def _fact_problems(log: EventLog) -> list[str]:
     from .replay import facts_of
 
     problems: list[str] = []
-    found = facts_of(log)
-    disputed = {
-        frozenset((a, b))
-        for d in found.disputes
-        if d.recorded
-        for i, x in enumerate(d.claims)
-        for y in d.claims[i + 1 :]
-        for a in x.facts
-        for b in y.facts
-    }
-    replaced_by = {old: e.id for e in log for old in e.supersedes}
-    for event in log.effective():
-        if event.same_as is None or event.id not in found.fact_of:
-            continue
-        target = event.same_as
-        while target in replaced_by:
-            target = replaced_by[target]
-        mine, theirs = found.fact_of[event.id], found.fact_of.get(target)
-        if theirs is not None and mine != theirs and frozenset((mine, theirs)) not in disputed:
+    # A dispute the ledger did not record is a same_as group whose reports disagree.
+    for dispute in facts_of(log).disputes:
+        if not dispute.recorded:
+            linked = ", ".join(i for c in dispute.claims for i in c.events)
             problems.append(
-                f"{event.id}: same_as {event.same_as}, but the reports disagree (kind, a fact "
-                "field or dates that cannot both be true), so they cannot be one fact; record "
-                "them as competing claims (a conflict with claims) or drop the link"
+                f"{dispute.id.removeprefix('same-as:')}: same_as links reports that disagree "
+                f"(kind, a fact field or dates that cannot both be true): {linked}; they "
+                "cannot be one fact, so record them as competing claims (a conflict with "
+                "claims) or drop the link"
             )
     by_id = {e.id: e for e in log}
     for event in log.effective():
-        part_of = getattr(event, "part_of", None)
+        part_of = event.part_of if isinstance(event, ArmsDeal) else None
         if part_of is not None:
             deal = by_id.get(part_of)
             if (

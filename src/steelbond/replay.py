@@ -185,8 +185,14 @@ def _contribution(s: State, e: Contribution) -> State:
     )
 
 
+def _item_line(e: Event) -> bool:
+    """An arms deal's item line (``part_of``): part of a deal counted already, so it adds
+    nothing to the count of deals."""
+    return isinstance(e, ArmsDeal) and e.part_of is not None
+
+
 def _arms_deal(s: State, e: ArmsDeal) -> State:
-    if e.part_of is not None:  # an item line of a deal counted already
+    if _item_line(e):
         return attrs.evolve(s, basis=s.basis.add("arms_deals", e.id))
     return attrs.evolve(s, arms_deals=s.arms_deals + 1, basis=s.basis.add("arms_deals", e.id))
 
@@ -243,9 +249,7 @@ for the item lines of an arms deal, which change nothing."""
 
 
 def _always_changes(event: Event) -> bool:
-    return isinstance(event, _ALWAYS) and not (
-        isinstance(event, ArmsDeal) and event.part_of is not None
-    )
+    return isinstance(event, _ALWAYS) and not _item_line(event)
 
 
 def _effect(event: Event) -> tuple[Any, ...]:
@@ -302,9 +306,7 @@ def _would_change(s: State, field: str, e: Event) -> bool:
         return e.area not in s.cooperation_areas
     if isinstance(e, Contribution):
         return f"{s.trust_fund_usd + (e.amount_usd or 0.0):.2f}" != f"{s.trust_fund_usd:.2f}"
-    if isinstance(e, ArmsDeal):
-        return e.part_of is None
-    return True  # a summit, a ministerial meeting, a revision: a count grows
+    return not _item_line(e)  # a summit, a meeting, a revision, a deal: a count grows
 
 
 def _certain_order(fact: Fact) -> tuple[_dt.date, int]:
@@ -411,11 +413,6 @@ facts swapped out and plus those swapped in that are certain by the day, so it n
 fold (it is what a fold would give: each of these facts adds one, an item line none)."""
 
 
-def _adds(fact: Fact) -> int:
-    event = fact.event
-    return 0 if isinstance(event, ArmsDeal) and event.part_of is not None else 1
-
-
 def _other_count(
     history: _History, out: Sequence[Fact], into: Sequence[Fact], first: _dt.date, last: _dt.date
 ) -> list[tuple[_dt.date, str, str]]:
@@ -423,7 +420,8 @@ def _other_count(
     for facts, sign in ((out, -1), (into, 1)):
         for f in facts:
             if f.date.latest is not None:
-                changes[f.date.latest] = changes.get(f.date.latest, 0) + sign * _adds(f)
+                adds = 0 if _item_line(f.event) else 1
+                changes[f.date.latest] = changes.get(f.date.latest, 0) + sign * adds
     start = bisect.bisect_left(history.days, first)
     days = sorted(set(history.days[start:]) | changes.keys())
     runs: list[tuple[_dt.date, str, str]] = []
@@ -542,11 +540,15 @@ def _keeper(state: State, key_of: dict[str, _Key], example: dict[_Key, Fact]) ->
     return keep
 
 
-def replay(log: EventLog, release: str | None = None) -> Timeline:
-    """Fold the log (as of ``release``) into its full timeline, once."""
+def replay(log: EventLog, release: str | None = None, *, facts: Facts | None = None) -> Timeline:
+    """Fold the log (as of ``release``) into its full timeline, once.
+
+    ``facts`` are the log's facts as of that release when they have been found already
+    (:func:`steelbond.facts` keeps them), so that replay and SQL share one finding.
+    """
     view = log.as_of_release(release)
     start, end = _coverage(view)
-    found = facts_of(view)
+    found = facts_of(view) if facts is None else facts
     standing = [f for f in found.standing() if type(f.event) in FOLDS]
     folding = sorted(standing, key=_certain_order)
     spans = [s for s in _dispute_spans(found, standing) if s[0] <= end and s[1] > start]
@@ -611,7 +613,7 @@ def replay(log: EventLog, release: str | None = None) -> Timeline:
             if spans[next_span][1] > point:
                 active.append(spans[next_span])
             next_span += 1
-        if changed or len(active) != before or any(s[0] == point for s in active):
+        if len(active) != before or any(s[0] == point for s in active):
             disputed, disputed_fields = _disputed(active)
             changed = True
         if not changed:
