@@ -74,11 +74,11 @@ _UNRANKED = max(SOURCE_RANKS.values()) + 1
 _ENVELOPE = frozenset(attrs.fields_dict(Event))
 _META = (Conflict, Retraction, CitationAdded)
 _PAIRED = {
-    "personnel_approximate": "personnel",
-    "quantity_approximate": "quantity",
-    "value_approximate": "value_usd",
+    "personnel_approximate": ("personnel",),
+    "quantity_approximate": ("quantity",),
+    "value_approximate": ("value_usd", "value"),
 }
-"""Flags that qualify another field: taken from the report that gave that field."""
+"""Flags that qualify other fields: taken from the report that gave the first of them."""
 
 
 @attrs.frozen
@@ -224,8 +224,8 @@ def _merge(fact_id: str, reports: Sequence[Event], date: PartialDate) -> tuple[E
             value = getattr(r, a.name)
             if not _missing(value):
                 values[a.name] = value
-                for flag, field in _PAIRED.items():
-                    if field == a.name and hasattr(r, flag):
+                for flag, fields in _PAIRED.items():
+                    if a.name in fields and flag not in values and hasattr(r, flag):
                         values[flag] = getattr(r, flag)
                 break
     return attrs.evolve(base, id=fact_id, date=date, **values), base.id

@@ -282,7 +282,10 @@ class ArmsDeal(Event):
         "stage",
         "quantity",
         "value_usd",
+        "value",
+        "currency",
         "part_of",
+        "under",
     )
     buyer: str
     seller: str
@@ -296,6 +299,19 @@ class ArmsDeal(Event):
     """The deal this is one item line of (a contract for several systems, reported with one
     value): an item line is not a deal of its own and never adds to the count of deals
     (added in data 0.3.0)."""
+    value: float | None = None
+    """The value as the source states it, in ``currency`` (added in data 0.3.0).
+    ``value_usd`` is set only where a source itself states the value in US dollars: the data
+    never converts currencies. ``value_approximate`` qualifies both."""
+    currency: str | None = None
+    """The ISO 4217 code of ``value`` (``USD``, ``EUR``, ``PLN``, ``KRW``...)."""
+    value_note: str | None = None
+    """Why there is no value: which sources were read and that none states one (added in
+    data 0.3.0). A deal recorded from 0.3.0 on has a value or this note."""
+    under: str | None = None
+    """The framework agreement (or MoU) this executive contract is concluded under: the id
+    of an earlier arms deal (added in data 0.3.0). Unlike ``part_of``, the contract is a deal
+    of its own and counts."""
 
 
 @attrs.frozen(kw_only=True)

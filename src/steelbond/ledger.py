@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import attrs
 
 from .converter import structure, structure_event
 from .errors import EventError, LedgerError, SteelbondError
-from .kinds import ArmsDeal, Conflict, Release, Source
+from .kinds import ArmsDeal, Conflict, Event, Release, Source
 from .log import EventLog
 
 __all__ = [
@@ -190,6 +191,7 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
             if type(first) is not type(event):
                 problems.append(f"{event.id}: same_as names {first.id}, an event of another kind")
         if event.release not in pinned:
+            problems += _arms_deal_problems(event, by_id)
             # from the first release not yet pinned on, every citation has its quote (one
             # that a citation_added supplies counts); released ones are listed by unquoted()
             for cit in log.citations_of(event):
@@ -208,6 +210,44 @@ def check_ledger(root: Path | None = None, seeds: Path | None = None) -> list[st
                 problems.append(f"{where}: quote is {len(cit.quote.split())} words; keep it short")
             if languages.get(cit.source) != "en" and not cit.english:
                 problems.append(f"{where}: quote is not in English and has no 'english' rendering")
+    return problems
+
+
+_STAGES = frozenset({"talks", "mou", "framework", "contract", "delivery", "purchase", "other"})
+
+
+def _arms_deal_problems(event: Event, by_id: Mapping[str, Event]) -> list[str]:
+    """The rules an arms deal recorded from release 0.3.0 on must keep: a value with its
+    currency or a note saying why there is none, a known stage, and an ``under`` that names
+    an earlier framework agreement or MoU."""
+    if not isinstance(event, ArmsDeal):
+        return []
+    problems: list[str] = []
+    if event.value is None and event.value_usd is None and not event.value_note:
+        problems.append(
+            f"{event.id}: an arms deal needs its value (value and currency, as the source "
+            "states it) or a value_note saying which sources were read and that none states one"
+        )
+    if (event.value is None) != (event.currency is None):
+        problems.append(f"{event.id}: value and currency go together (currency is ISO 4217)")
+    if event.currency is not None and not re.fullmatch(r"[A-Z]{3}", event.currency):
+        problems.append(
+            f"{event.id}: currency {event.currency!r} is not an ISO 4217 code such as EUR"
+        )
+    if event.stage not in _STAGES:
+        problems.append(f"{event.id}: stage {event.stage!r} is not one of {sorted(_STAGES)}")
+    if event.under is not None:
+        frame = by_id.get(event.under)
+        if (
+            not isinstance(frame, ArmsDeal)
+            or frame.stage not in {"framework", "mou"}
+            or frame.seq is None
+            or (event.seq is not None and frame.seq > event.seq)
+        ):
+            problems.append(
+                f"{event.id}: under {event.under} must name an earlier arms deal whose stage "
+                "is framework or mou"
+            )
     return problems
 
 

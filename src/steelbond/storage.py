@@ -46,7 +46,7 @@ __all__ = [
     "write_log",
 ]
 
-ADDED_COLUMNS = ("date_note", "claims", "part_of", "adds_to")
+ADDED_COLUMNS = ("date_note", "claims", "part_of", "adds_to", "currency", "value_note", "under")
 """Columns added after logs were first written (data 0.3.0), each a field whose default is
 null or empty. A file without them reads as if they were null: old files stay readable, and
 since the hash leaves such values out, their events keep their hashes."""
