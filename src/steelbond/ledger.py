@@ -223,7 +223,12 @@ def _arms_deal_problems(event: Event, by_id: Mapping[str, Event]) -> list[str]:
     if not isinstance(event, ArmsDeal):
         return []
     problems: list[str] = []
-    if event.value is None and event.value_usd is None and not event.value_note:
+    if (
+        event.part_of is None  # an item line shares its deal's value
+        and event.value is None
+        and event.value_usd is None
+        and not event.value_note
+    ):
         problems.append(
             f"{event.id}: an arms deal needs its value (value and currency, as the source "
             "states it) or a value_note saying which sources were read and that none states one"
