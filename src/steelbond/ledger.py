@@ -92,12 +92,25 @@ def read_ledger(root: Path | None = None) -> EventLog:
     """
     root = root or default_ledger_dir()
     sources_path, releases_path = root / "sources.toml", root / "releases.toml"
-    try:
-        sources = tuple(
-            structure(s, Source) for s in _tables(_load_toml(sources_path), "source", sources_path)
+    sources_list: list[Source] = []
+    # sources.toml, then sources-<part>.toml files in name order: a part of the record
+    # researched on its own keeps its sources in its own file
+    for path in [sources_path, *sorted(root.glob("sources-*.toml"))]:
+        try:
+            sources_list += [
+                structure(s, Source) for s in _tables(_load_toml(path), "source", path)
+            ]
+        except EventError as exc:
+            raise LedgerError(f"{path.name}: {exc}", str(path)) from None
+    sources = tuple(sources_list)
+    ids = [s.id for s in sources]
+    repeated = sorted({i for i in ids if ids.count(i) > 1})
+    if repeated:
+        raise LedgerError(
+            f"source ids defined more than once (in sources*.toml): {repeated}; give each "
+            "document one id",
+            str(sources_path),
         )
-    except EventError as exc:
-        raise LedgerError(f"{sources_path.name}: {exc}", str(sources_path)) from None
     try:
         releases = tuple(
             structure(r, Release)
