@@ -9,6 +9,7 @@ turning events into Arrow rows is ``steelbond.converter``'s job.
 
 from __future__ import annotations
 
+import enum
 from typing import ClassVar
 
 import attrs
@@ -129,16 +130,24 @@ class Event:
     schema_version: int = SCHEMA_VERSION
 
     def _repr_html_(self) -> str:
-        from .converter import unstructure_event
         from .frames import html_table
 
-        row = unstructure_event(self)
+        # The fields as plain values (an enum as its value), the converter's row without
+        # importing it: the converter imports this module, not the other way round.
+        row: dict[str, object] = {"kind": self.kind}
+        row.update(attrs.asdict(self, value_serializer=_plain))
         row["date"] = self.date.text
         row["citations"] = [
             f"{c.source}, {c.locator}: “{c.quote}”" + (f" ({c.english})" if c.english else "")
             for c in self.citations
         ]
         return html_table(("field", "value"), list(row.items()), f"{self.kind} {self.id}")
+
+
+def _plain(_: object, __: object, value: object) -> object:
+    if isinstance(value, enum.Enum):
+        return value.value
+    return list(value) if isinstance(value, tuple) else value
 
 
 @attrs.frozen(kw_only=True)

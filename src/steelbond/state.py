@@ -331,6 +331,8 @@ class Timeline:
     coverage_start: _dt.date
     coverage_end: _dt.date
     release: str | None
+    _table: pa.Table | None = attrs.field(default=None, init=False, eq=False, repr=False)
+    """The Arrow table of :meth:`to_arrow`, built on first use: both are immutable."""
 
     def _check(self, day: _dt.date) -> None:
         if not self.coverage_start <= day <= self.coverage_end:
@@ -354,10 +356,15 @@ class Timeline:
         return (*self.starts[1:], self.coverage_end + _dt.timedelta(days=1))
 
     def to_arrow(self) -> pa.Table:
-        """The timeline as an Arrow table, one row per interval (see :mod:`steelbond.tables`)."""
-        from .tables import timeline_table
+        """The timeline as an Arrow table, one row per interval (see :mod:`steelbond.tables`),
+        built once per timeline."""
+        table = self._table
+        if table is None:
+            from .tables import timeline_table
 
-        return timeline_table(self)
+            table = timeline_table(self.starts, self.valid_to(), _columns(self.states))
+            object.__setattr__(self, "_table", table)  # a cache: the timeline is unchanged
+        return table
 
     def to_pandas(self) -> Any:
         """The timeline as a ``pandas.DataFrame`` (needs the ``pandas`` extra)."""
@@ -375,4 +382,59 @@ class Timeline:
         """Many dates in one vectorised pass: one row per date, in the order given."""
         from .tables import states_table
 
-        return states_table(self, days)
+        return states_table(
+            self.to_arrow(), days, coverage=(self.coverage_start, self.coverage_end)
+        )
+
+
+def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
+    """The states as the columns of :mod:`steelbond.tables`, one plain value per state."""
+    cols: dict[str, list[Any]] = {
+        "release": [],
+        "designation": [],
+        "programme": [],
+        "programme_signed": [],
+        "programme_revisions": [],
+        "mission_to_nato": [],
+        "operations": [],
+        "summits": [],
+        "summit_count": [],
+        "ministerial_count": [],
+        "cooperation_areas": [],
+        "dialogue_since": [],
+        "trust_fund_usd": [],
+        "arms_deals": [],
+        "uncertain": [],
+        "uncertain_fields": [],
+        "disputed_fields": [],
+        "disputed": [],
+        "event_ids": [],
+    }
+    for s in states:
+        prog = s.programme
+        cols["release"].append(s.release)
+        cols["designation"].append(s.designation.value)
+        cols["programme"].append(prog.name if prog else None)
+        cols["programme_signed"].append(str(prog.signed) if prog and prog.signed else None)
+        cols["programme_revisions"].append(prog.revisions if prog else 0)
+        cols["mission_to_nato"].append(s.mission_to_nato)
+        cols["operations"].append([o.name for o in s.operations])
+        cols["summits"].append([f"{m.name} {m.date}" for m in s.summits])
+        cols["summit_count"].append(len(s.summits))
+        cols["ministerial_count"].append(len(s.ministerials))
+        cols["cooperation_areas"].append(list(s.cooperation_areas))
+        cols["dialogue_since"].append(str(s.dialogue_since) if s.dialogue_since else None)
+        cols["trust_fund_usd"].append(s.trust_fund_usd)
+        cols["arms_deals"].append(s.arms_deals)
+        cols["uncertain"].append(list(s.uncertain))
+        cols["uncertain_fields"].append(list(s.uncertain_fields))
+        cols["disputed_fields"].append(list(s.disputed_fields))
+        cols["disputed"].append(
+            [
+                f"{field}: {c.value}{' [carried]' if c.carried else ''} ({', '.join(c.events)})"
+                for field, claims in s.disputed.items()
+                for c in claims
+            ]
+        )
+        cols["event_ids"].append(list(s.basis.all_ids()))
+    return cols

@@ -1,6 +1,10 @@
 """Arrow tables of states: the timeline as intervals, and many dates at once.
 
-``states_at`` is one vectorised pass: the dates become one int32 array of days, NumPy's
+This module knows Arrow and NumPy, not the state: :class:`~steelbond.Timeline` gives it
+its states as plain columns (``Timeline.to_arrow``) and asks it for many dates at once
+(``Timeline.states_at``), so the state's module imports it, never the other way round.
+
+``states_at`` is one vectorised pass: the dates become one int64 array of days, NumPy's
 ``searchsorted`` finds each date's interval in the timeline, and Arrow's ``take`` gathers
 the rows. No date is replayed on its own.
 
@@ -16,8 +20,8 @@ lists between rows (dictionary-encoded lists, or ``list_view``) would avoid the 
 pandas cannot convert the former and pyarrow 26 casts the latter to invalid arrays, so the
 output keeps to types every tool reads correctly (see the performance page).
 
-Columns (the same in ``timeline_table``, ``states_table`` and the SQL view
-``timeline``):
+Columns (the same in :meth:`steelbond.Timeline.to_arrow`,
+:meth:`steelbond.Timeline.states_at` and the SQL view ``timeline``):
 
 ========================  ==========================================================
 ``valid_from``            first day of the interval (inclusive)
@@ -48,75 +52,22 @@ Columns (the same in ``timeline_table``, ``states_table`` and the SQL view
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .dates import to_day
-from .errors import DateError, OutOfCoverageError
+from .errors import ArgumentError, DateError, OutOfCoverageError, shown
 
 if TYPE_CHECKING:
+    import numpy as np
     import pyarrow as pa
 
-    from .replay import State, Timeline
+__all__ = ["EPOCH", "day_numbers", "states_table", "timeline_table"]
 
-__all__ = ["states_table", "timeline_table"]
-
-_EPOCH = _dt.date(1970, 1, 1)
+EPOCH = _dt.date(1970, 1, 1)
+"""Day 0 of :func:`day_numbers`."""
 _PARALLEL_ROWS = 1 << 16
-"""From how many dates ``states_at`` gathers its columns in parallel."""
-
-
-def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
-    cols: dict[str, list[Any]] = {
-        "release": [],
-        "designation": [],
-        "programme": [],
-        "programme_signed": [],
-        "programme_revisions": [],
-        "mission_to_nato": [],
-        "operations": [],
-        "summits": [],
-        "summit_count": [],
-        "ministerial_count": [],
-        "cooperation_areas": [],
-        "dialogue_since": [],
-        "trust_fund_usd": [],
-        "arms_deals": [],
-        "uncertain": [],
-        "uncertain_fields": [],
-        "disputed_fields": [],
-        "disputed": [],
-        "event_ids": [],
-    }
-    for s in states:
-        prog = s.programme
-        cols["release"].append(s.release)
-        cols["designation"].append(s.designation.value)
-        cols["programme"].append(prog.name if prog else None)
-        cols["programme_signed"].append(str(prog.signed) if prog and prog.signed else None)
-        cols["programme_revisions"].append(prog.revisions if prog else 0)
-        cols["mission_to_nato"].append(s.mission_to_nato)
-        cols["operations"].append([o.name for o in s.operations])
-        cols["summits"].append([f"{m.name} {m.date}" for m in s.summits])
-        cols["summit_count"].append(len(s.summits))
-        cols["ministerial_count"].append(len(s.ministerials))
-        cols["cooperation_areas"].append(list(s.cooperation_areas))
-        cols["dialogue_since"].append(str(s.dialogue_since) if s.dialogue_since else None)
-        cols["trust_fund_usd"].append(s.trust_fund_usd)
-        cols["arms_deals"].append(s.arms_deals)
-        cols["uncertain"].append(list(s.uncertain))
-        cols["uncertain_fields"].append(list(s.uncertain_fields))
-        cols["disputed_fields"].append(list(s.disputed_fields))
-        cols["disputed"].append(
-            [
-                f"{field}: {c.value}{' [carried]' if c.carried else ''} ({', '.join(c.events)})"
-                for field, claims in s.disputed.items()
-                for c in claims
-            ]
-        )
-        cols["event_ids"].append(list(s.basis.all_ids()))
-    return cols
+"""From how many dates ``states_table`` gathers its columns in parallel."""
 
 
 def _schema() -> pa.Schema:
@@ -155,35 +106,22 @@ def _schema() -> pa.Schema:
     )
 
 
-_TABLES: dict[int, tuple[Timeline, pa.Table]] = {}
-
-
-def timeline_table(timeline: Timeline) -> pa.Table:
-    """One row per interval of the timeline (built once per timeline: both are immutable)."""
-    cached = _TABLES.get(id(timeline))
-    # The entry holds the timeline itself: an id is reused once its object is freed.
-    if cached is not None and cached[0] is timeline:
-        return cached[1]
-    if len(_TABLES) > 32:
-        _TABLES.clear()
-    table = _build_timeline_table(timeline)
-    _TABLES[id(timeline)] = (timeline, table)
-    return table
-
-
-def _build_timeline_table(timeline: Timeline) -> pa.Table:
+def timeline_table(
+    valid_from: Sequence[_dt.date],
+    valid_to: Sequence[_dt.date],
+    columns: Mapping[str, Sequence[Any]],
+) -> pa.Table:
+    """One row per interval: its first day, the day after its last, then ``columns`` (the
+    state's columns of the module docs, one plain value per interval)."""
     import pyarrow as pa
 
-    cols: dict[str, list[Any]] = {
-        "valid_from": list(timeline.starts),
-        "valid_to": list(timeline.valid_to()),
-    }
-    cols.update(_columns(timeline.states))
+    cols: dict[str, Sequence[Any]] = {"valid_from": valid_from, "valid_to": valid_to}
+    cols.update(columns)
     return pa.Table.from_pydict(cols, schema=_schema())
 
 
-def _days(days: Iterable[object]) -> Any:
-    """The query dates as a NumPy int64 array of days since 1970-01-01 (no narrowing
+def day_numbers(days: Iterable[object]) -> np.ndarray[Any, np.dtype[np.int64]]:
+    """The query dates as a NumPy int64 array of days since :data:`EPOCH` (no narrowing
     before the coverage check, so a far date cannot wrap into a covered one).
 
     Nothing is coerced: a NumPy date with a time of day is refused (it would be cut to its
@@ -195,8 +133,6 @@ def _days(days: Iterable[object]) -> Any:
     import numpy as np
     import pyarrow as pa
 
-    from .errors import ArgumentError, shown
-
     if isinstance(days, pa.ChunkedArray):
         days = days.combine_chunks()
     if isinstance(days, pa.Array):
@@ -206,7 +142,8 @@ def _days(days: Iterable[object]) -> Any:
             )
         if days.null_count:
             raise DateError("the dates contain nulls; drop or fill them first", None)
-        return days.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
+        values: np.ndarray[Any, Any] = days.to_numpy(zero_copy_only=False)
+        return values.astype("datetime64[D]").astype(np.int64)
     if isinstance(days, np.ndarray) and days.ndim != 1:
         raise ArgumentError(
             f"states_at takes a one-dimensional array of dates, not one of shape {days.shape}",
@@ -251,36 +188,42 @@ def _days(days: Iterable[object]) -> Any:
             f"states_at takes an iterable of dates, not {type(days).__name__} {shown(days)}",
             days,
         )
-    return np.fromiter(((to_day(d) - _EPOCH).days for d in days), dtype=np.int64)
+    return np.fromiter(((to_day(d) - EPOCH).days for d in days), dtype=np.int64)
 
 
-def states_table(timeline: Timeline, days: Iterable[object]) -> pa.Table:
-    """One row per date, in the order given: the date, then the timeline's columns."""
+def states_table(
+    intervals: pa.Table, days: Iterable[object], *, coverage: tuple[_dt.date, _dt.date]
+) -> pa.Table:
+    """One row per date, in the order given: the date, then the row of ``intervals`` (a
+    :func:`timeline_table`) whose interval holds it. A date outside ``coverage`` (first
+    and last day, inclusive) raises :class:`~steelbond.errors.OutOfCoverageError`."""
     import numpy as np
     import pyarrow as pa
 
-    wanted = _days(days)
-    starts = np.array([(d - _EPOCH).days for d in timeline.starts], dtype=np.int64)
-    lo = (timeline.coverage_start - _EPOCH).days
-    hi = (timeline.coverage_end - _EPOCH).days
+    wanted = day_numbers(days)
+    starts = intervals.column("valid_from").to_numpy().astype("datetime64[D]").astype(np.int64)
+    coverage_start, coverage_end = coverage
+    lo = (coverage_start - EPOCH).days
+    hi = (coverage_end - EPOCH).days
     outside = (wanted < lo) | (wanted > hi)
     if outside.any():
         first = str(np.datetime64(int(wanted[outside][0]), "D"))
         raise OutOfCoverageError(
             f"{int(outside.sum())} date(s) are outside the days this log's sources cover "
-            f"({timeline.coverage_start} to {timeline.coverage_end}), the first {first}; "
+            f"({coverage_start} to {coverage_end}), the first {first}; "
             "steelbond does not extrapolate",
             first,
         )
     index = np.searchsorted(starts, wanted, side="right") - 1
     rows = pa.array(index.astype(np.int32))
-    timeline_columns = timeline_table(timeline)
     # Many rows: one column per task. Arrow's take releases the GIL, so the columns are
     # gathered on all cores at once (the list columns take most of the time); measured at
     # a million dates on 2 cores, 105 ms against 174 ms one column after another.
     workers = min(pa.cpu_count(), 8) if len(index) >= _PARALLEL_ROWS else 1
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        columns = list(pool.map(lambda c: c.take(rows), timeline_columns.columns))
+        columns = list(pool.map(lambda c: c.take(rows), intervals.columns))
     dates = pa.array(wanted.astype(np.int32), pa.int32()).cast(pa.date32())
-    schema = timeline_columns.schema.insert(0, pa.field("date", pa.date32()))
+    schema = intervals.schema.insert(0, pa.field("date", pa.date32()))
     return pa.Table.from_arrays([dates, *columns], schema=schema)
