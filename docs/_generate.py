@@ -203,9 +203,10 @@ def certainty() -> str:
 
 def cli_reference() -> str:
     """The command line's own --help texts, so the reference cannot drift from the code."""
-    from steelbond.cli import COMMANDS, _parser
+    from steelbond.cli import COMMANDS
+    from steelbond.cli import parser as make_parser
 
-    parser = _parser()
+    parser = make_parser()
     lines = ["Command line", "============", "", "Generated from ``steelbond --help``.", ""]
     lines += [".. code-block:: text", ""]
     lines += ["   " + line for line in parser.format_help().splitlines()]

@@ -32,7 +32,7 @@ from .errors import SteelbondError, clip
 if TYPE_CHECKING:
     import duckdb
 
-__all__ = ["main"]
+__all__ = ["main", "parser"]
 
 EXAMPLES = {
     "state": "steelbond state 2015-06-30\n"
@@ -354,7 +354,9 @@ COMMANDS = {
 }
 
 
-def _parser() -> argparse.ArgumentParser:
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser, one subcommand per :data:`COMMANDS` entry (the docs
+    print its help texts)."""
     parser = _Parser(
         prog="steelbond",
         description="The sourced record of the South Korea–NATO relationship.",
@@ -437,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 done, 1 ``verify`` failed, 2 bad
     input, 130 interrupted, 141 the output's pipe was closed)."""
     try:
-        args = _parser().parse_args(argv)
+        args = parser().parse_args(argv)
         try:
             output = _in_thread(lambda: COMMANDS[args.command][0](args))
         except SteelbondError as exc:
