@@ -411,14 +411,13 @@ def fig_warm(args: argparse.Namespace) -> Result:
     dates = per_call(days)
     ms, md = statistics.median(strings), statistics.median(dates)
     overhead = statistics.median([(lambda t: pc() - t)(pc()) for _ in range(1000)]) / 1e9
-    # Where it goes: the timeline lookup, to_day, bisect, attrs.evolve.
+    # Where it goes: to_day, bisect, attrs.evolve.
     import attrs
 
     from steelbond.dates import to_day
 
     st = tl.states[len(tl.states) // 2]
     parts = {
-        "api._timeline lookup": lambda: steelbond.api._timeline(None, None),
         "to_day(str)": lambda: to_day("2015-06-30"),
         "Timeline.state_at(str)": lambda: tl.state_at("2015-06-30"),
         "attrs.evolve(state, date=d)": lambda: attrs.evolve(st, date=days[0]),
@@ -522,17 +521,21 @@ def fig_states_at(args: argparse.Namespace) -> Result:
     agree = agree and result.num_rows == db.num_rows == len(pdf) == n
     faster = sb_t < db_t and sb_t < pd_t
     # Where steelbond's time goes.
+    import attrs
+
     import steelbond.tables as tables
 
     tl = _bundled_timeline()
     parts = {}
-    parts["_days (input to int32)"] = median_time(lambda: tables._days(days), 3)[0]
-    parts["timeline_table (rebuilt per call)"] = median_time(lambda: tables.timeline_table(tl), 3)[
-        0
-    ]
-    tt = tables.timeline_table(tl)
-    wanted = tables._days(days)
-    starts = np.array([(d - tables._EPOCH).days for d in tl.starts], dtype=np.int32)
+    parts["tables.day_numbers (the dates as int64 days)"] = median_time(
+        lambda: tables.day_numbers(days), 3
+    )[0]
+    parts["Timeline.to_arrow (built once per timeline; timed on fresh copies)"] = median_time(
+        lambda: attrs.evolve(tl).to_arrow(), 3
+    )[0]
+    tt = tl.to_arrow()
+    wanted = tables.day_numbers(days)
+    starts = tt.column("valid_from").to_numpy().astype("datetime64[D]").astype(np.int64)
     idx = pa.array(np.searchsorted(starts, wanted, side="right") - 1)
     parts["np.searchsorted"] = median_time(
         lambda: np.searchsorted(starts, wanted, side="right"), 3
@@ -548,9 +551,9 @@ def fig_states_at(args: argparse.Namespace) -> Result:
     # What-if (a prototype here, not steelbond's code): the same answer with every state
     # column dictionary-encoded over the timeline's own column, indices = the interval.
     def dictionary_states() -> Any:
-        w = tables._days(days)
+        w = tables.day_numbers(days)
         index = pa.array((np.searchsorted(starts, w, side="right") - 1).astype(np.int32))
-        t = tables.timeline_table(tl)
+        t = tl.to_arrow()
         cols = [pa.array(w, pa.int32()).cast(pa.date32())]
         cols += [pa.DictionaryArray.from_arrays(index, c.combine_chunks()) for c in t.columns]
         return pa.Table.from_arrays(cols, names=["date", *t.column_names])
@@ -766,7 +769,7 @@ def fig_append(args: argparse.Namespace, logs: Logs) -> Result:
 
     import pyarrow.parquet as pq
 
-    from steelbond.storage import log_to_table
+    from steelbond.formats.parquet import log_to_table
 
     con = sqlite3.connect(folder / "big" / "index.sqlite3")
     lookup_t, _ = median_time(

@@ -53,10 +53,16 @@ from steelbond import (
     testing,
 )
 from steelbond import bundled as bundled_module
-from steelbond.bundled import TIMELINE_FILE, bundled_log, bundled_path, bundled_timeline
+from steelbond.bundled import (
+    TIMELINE_FILE,
+    bundled_log,
+    bundled_path,
+    bundled_timeline,
+    protected_folders,
+)
 from steelbond.cli import main as cli_main
 from steelbond.errors import MESSAGE_LIMIT, QUOTE_LIMIT, shown
-from steelbond.storage import protected_folders, read_log, write_json_lines, write_log
+from steelbond.storage import read_log, write_json_lines, write_log
 
 FULL = os.environ.get("STEELBOND_ADVERSARIAL_FULL") == "1"
 EXAMPLES = 2000 if FULL else 100
@@ -617,7 +623,7 @@ def test_steelbond_verify_fails_on_an_injected_value_with_a_matching_checksum(da
 @SETTINGS
 @given(data=st.data())
 def test_a_value_in_any_column_of_another_kind_is_refused(tmp_path_factory, data):
-    from steelbond.storage import _owners
+    from steelbond.formats.parquet import _owners
 
     log = _prefix_of_bundled()
     kinds = sorted({type(e).kind for e in log})

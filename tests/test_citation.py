@@ -14,7 +14,7 @@ import yaml
 
 import steelbond
 from steelbond.bundled import bundled_path
-from steelbond.storage import arrow_schema
+from steelbond.formats.parquet import arrow_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -21,9 +21,9 @@ import steelbond
 from steelbond import bundled, snapshot
 from steelbond.bundled import TIMELINE_FILE, bundled_log, bundled_path, bundled_timeline
 from steelbond.errors import OutOfCoverageError, UnknownReleaseError
+from steelbond.formats.jsonl import write as write_json_lines  # unguarded: a stale install
 from steelbond.replay import replay
 from steelbond.state import Basis, Meeting, Operation, Programme, State, Summit
-from steelbond.storage import _write_json_lines as write_json_lines  # a stale install
 
 from .test_replay import state_logs
 

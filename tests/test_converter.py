@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 
 from steelbond import KINDS, EventError, EventLog, testing
 from steelbond.converter import canonical_bytes, structure_event, unstructure_event
+from steelbond.formats.parquet import log_from_table, log_to_table
 from steelbond.log import _references
-from steelbond.storage import log_from_table, log_to_table
 
 from .strategies import any_event, events_of
 

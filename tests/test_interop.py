@@ -38,6 +38,21 @@ def test_states_events_and_collections_render_as_html_tables():
     assert "<td>summit_attended</td>" in collection[0]._repr_html_()
 
 
+def test_an_events_html_shows_the_converters_row_for_every_bundled_event():
+    from steelbond.converter import unstructure_event
+    from steelbond.frames import html_table
+
+    for event in steelbond.bundled_log():
+        row = unstructure_event(event)  # what the event's HTML shows, but for two fields
+        row["date"] = event.date.text
+        row["citations"] = [
+            f"{c.source}, {c.locator}: “{c.quote}”" + (f" ({c.english})" if c.english else "")
+            for c in event.citations
+        ]
+        expected = html_table(("field", "value"), list(row.items()), f"{event.kind} {event.id}")
+        assert event._repr_html_() == expected, event.id
+
+
 def test_html_escapes_what_the_data_says():
     from steelbond.frames import html_table
 

@@ -172,7 +172,7 @@ def test_an_empty_folder_becomes_a_log_but_a_folder_of_other_files_is_refused(tm
 
 
 def test_small_segments_are_merged_by_size_tier_so_reads_stay_quick(tmp_path):
-    from steelbond.logfile import FANOUT
+    from steelbond.formats.folder import FANOUT
 
     folder = tmp_path / "mine"
     f = LogFile(folder)
@@ -232,7 +232,7 @@ def test_mixed_append_sizes_still_merge(tmp_path):
 
 
 def test_a_merge_that_fails_leaves_the_append_standing_with_a_warning(tmp_path):
-    from steelbond.logfile import FANOUT
+    from steelbond.formats.folder import FANOUT
 
     f = LogFile(tmp_path / "mine")
     for i in range(FANOUT - 1):

@@ -53,6 +53,7 @@ from steelbond.bundled import bundled_path
 from steelbond.converter import structure_event, unstructure_event
 from steelbond.dates import to_day
 from steelbond.errors import shown
+from steelbond.formats import atomic, parquet
 from steelbond.kinds import KINDS, SCHEMA_VERSION, CitationAdded
 from steelbond.ledger import read_ledger
 from steelbond.log import GENESIS
@@ -613,7 +614,7 @@ def test_flipped_bytes_are_refused_or_fail_verification(tmp_path):
 
 
 def test_an_impossible_date_in_the_file_is_a_storage_error(tmp_path):
-    table = steelbond.storage.log_to_table(_small_log())
+    table = parquet.log_to_table(_small_log())
     i = table.schema.get_field_index("date")
     dates = table.column("date").combine_chunks()
     huge = pa.array([2**31 - 1] * len(table), pa.int32()).cast(pa.date32())
@@ -1225,7 +1226,7 @@ def test_logs_write_only_in_the_folder_they_name(tmp_path, monkeypatch):
         replaced.append((Path(src), Path(dst)))
         return real_replace(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(steelbond.storage.os, "replace", spy)
+    monkeypatch.setattr(atomic.os, "replace", spy)
     target = folder / "log"
     log_file = LogFile(target)
     for i in range(3):

@@ -18,10 +18,9 @@ import tempfile
 from pathlib import Path
 
 from steelbond.bundled import TIMELINE_FILE
+from steelbond.formats import jsonl, parquet  # unguarded: the one writer of the bundled data
 from steelbond.ledger import read_ledger
 from steelbond.snapshot import render as render_timelines
-from steelbond.storage import _write as write_log  # the one writer allowed to the bundled file
-from steelbond.storage import _write_json_lines as write_json_lines  # likewise
 
 TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
 CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")
@@ -41,14 +40,14 @@ if __name__ == "__main__":
         at = sys.argv.index("--release")
         release, out = sys.argv[at + 1], Path(sys.argv[at + 2])
         out.parent.mkdir(parents=True, exist_ok=True)
-        write_log(log.as_of_release(release), out)
+        parquet.write(log.as_of_release(release), out)
         print(f"wrote {out} (release {release})")
         sys.exit(0)
     if "--check" in sys.argv:
         with tempfile.TemporaryDirectory() as tmp:
             fresh, fresh_mirror = Path(tmp) / TARGET.name, Path(tmp) / MIRROR.name
-            write_log(log, fresh)
-            write_json_lines(log, fresh_mirror)
+            parquet.write(log, fresh)
+            jsonl.write(log, fresh_mirror)
             expected = {
                 TARGET: fresh.read_bytes(),
                 MIRROR: fresh_mirror.read_bytes(),
@@ -63,8 +62,8 @@ if __name__ == "__main__":
             stale.append(CHECKSUM.name)
         print(f"data/ is stale: {', '.join(stale)}" if stale else "data/ matches the ledger")
         sys.exit(1 if stale else 0)
-    write_log(log, TARGET)
-    write_json_lines(log, MIRROR)
+    parquet.write(log, TARGET)
+    jsonl.write(log, MIRROR)
     TIMELINES.write_bytes(render_timelines(log, MIRROR.name, MIRROR.read_bytes()))
     CHECKSUM.write_text(_checksum_line(), encoding="ascii")
     from steelbond.bundled import bundled_log, bundled_timeline

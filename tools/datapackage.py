@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import steelbond
-from steelbond.storage import arrow_schema
+from steelbond.formats.parquet import arrow_schema
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "datapackage.json"

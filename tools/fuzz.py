@@ -62,11 +62,12 @@ from steelbond.cli import main as cli_main
 from steelbond.converter import structure_event, unstructure_event
 from steelbond.dates import PartialDate, parse_date, to_day
 from steelbond.errors import MESSAGE_LIMIT, shown
+from steelbond.formats.parquet import log_to_table
 from steelbond.kinds import KINDS, Citation, Claim, Designation, Event, Release
 from steelbond.ledger import read_ledger
 from steelbond.log import EventLog
 from steelbond.replay import replay
-from steelbond.storage import log_to_table, read_log, write_log
+from steelbond.storage import read_log, write_log
 
 # ---------------------------------------------------------------------------------------------
 # outcomes

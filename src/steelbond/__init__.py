@@ -48,8 +48,8 @@ _EXPORTS = {
     "EventLog": "log",
     "read_log": "storage",
     "write_log": "storage",
-    "LogFile": "logfile",
-    "Appended": "logfile",
+    "LogFile": "formats.folder",
+    "Appended": "formats.folder",
     # dates
     "PartialDate": "dates",
     "Precision": "dates",
@@ -226,6 +226,7 @@ if TYPE_CHECKING:
         UnknownReleaseError,
     )
     from .factmodel import Dispute, Fact
+    from .formats.folder import Appended, LogFile
     from .kinds import (
         KINDS,
         ArmsDeal,
@@ -254,7 +255,6 @@ if TYPE_CHECKING:
         Visit,
     )
     from .log import EventLog
-    from .logfile import Appended, LogFile
     from .state import (
         Basis,
         ClaimedValue,

@@ -176,8 +176,8 @@ class EventCollection(Sequence["Event"]):
 
     def to_arrow(self) -> pa.Table:
         """The events as an Arrow table with the stored log's columns."""
+        from .formats.parquet import log_to_table
         from .log import EventLog
-        from .storage import log_to_table
 
         return log_to_table(EventLog.from_events(self.items))
 

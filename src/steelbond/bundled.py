@@ -1,13 +1,19 @@
 """The data steelbond ships: found beside the package, loaded once, never written.
 
-This module imports no more than a cold ``state_at`` needs (the log and its readers load
-on first use): a question about the state is answered from the timelines shipped already
-replayed (:func:`bundled_timeline`), and only events, conflicts, sources and SQL read the
-log.
+This module chooses which file answers: the JSON-lines mirror of the bundled log when it is
+there (:mod:`steelbond.formats.jsonl`, read without pyarrow), else the Parquet file, and the
+timelines shipped already replayed (:mod:`steelbond.formats.timeline`) when they were built
+from that file. And it guards the installed data: :func:`refuse_installed` is what every
+write API asks before writing.
+
+It imports no more than a cold ``state_at`` needs (the formats load on first use): a
+question about the state is answered from the shipped timelines (:func:`bundled_timeline`),
+and only events, conflicts, sources and SQL read the log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from functools import cache
 from pathlib import Path
@@ -15,16 +21,26 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from .errors import StorageError
+from .errors import StorageError, shown
 
 if TYPE_CHECKING:
     from .log import EventLog
     from .state import Timeline
 
-__all__ = ["DataVersion", "bundled_log", "bundled_path", "bundled_timeline", "data_version"]
+__all__ = [
+    "TIMELINE_FILE",
+    "DataVersion",
+    "bundled_log",
+    "bundled_path",
+    "bundled_timeline",
+    "data_version",
+    "protected_folders",
+    "refuse_installed",
+]
 
 TIMELINE_FILE = "timeline.json"
-"""The timelines replayed from the bundled log, beside it (see :mod:`steelbond.snapshot`)."""
+"""The timelines replayed from the bundled log, beside it (see
+:mod:`steelbond.formats.timeline`)."""
 
 
 def bundled_path() -> Path:
@@ -62,10 +78,10 @@ def bundled_log() -> EventLog:
     pyarrow nor NumPy, which makes a cold query about three times faster. ``steelbond
     verify`` checks the chain of both files.
     """
-    from .storage import read_json_lines, read_log
+    from .formats import jsonl, parquet
 
     path = _log_file()
-    return read_json_lines(path) if path.suffix == ".jsonl" else read_log(path)
+    return jsonl.read(path) if path.suffix == ".jsonl" else parquet.read(path)
 
 
 @cache
@@ -107,3 +123,31 @@ def data_version() -> DataVersion:
     digest = hashlib.sha256(bundled_path().read_bytes()).hexdigest()
     last = log.releases[-1]
     return DataVersion(last.name, digest, len(log), last.coverage_end)
+
+
+def protected_folders() -> tuple[Path, ...]:
+    """The folders no write API touches: the installed package (its bundled data inside it)
+    and the folder of the bundled data file (a source checkout's ``data/``)."""
+    folders = [Path(__file__).resolve().parent]
+    with contextlib.suppress(StorageError):  # no bundled file: only the package to protect
+        folders.append(bundled_path().resolve().parent)
+    return tuple(folders)
+
+
+def refuse_installed(path: Path) -> None:
+    """Refuse ``path`` when it is, or is inside, a folder of :func:`protected_folders`, by
+    whatever name (symbolic links and ``..`` are resolved first): the bundled files, the
+    checksum and the shipped timelines, and any new file beside them. One stray file there
+    (a ``write_log`` onto ``events.jsonl``) would break every later query."""
+    try:
+        target = path.resolve()
+    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
+        raise StorageError(f"cannot resolve {path}: {exc}", str(path)) from None
+    for folder in protected_folders():
+        if target == folder or folder in target.parents:
+            raise StorageError(
+                f"{shown(str(path))} is inside steelbond's installed package or its bundled "
+                f"data ({folder}), which is read-only; write your own events to a file of "
+                "your own",
+                str(path),
+            )

@@ -15,7 +15,9 @@ argument must not make a 10 MB message (or a line of the command line as long).
 
 from __future__ import annotations
 
+import os
 import reprlib
+from pathlib import Path
 
 __all__ = [
     "MESSAGE_LIMIT",
@@ -35,6 +37,7 @@ __all__ = [
     "UnknownReleaseError",
     "check_type",
     "clip",
+    "path_argument",
     "shown",
 ]
 
@@ -124,6 +127,23 @@ def check_type(name: str, value: object, expected: type | tuple[type, ...], what
         raise ArgumentError(
             f"{name} must be {what}, not {type(value).__name__} {shown(value)}", value
         )
+
+
+def path_argument(name: str, value: object) -> Path:
+    """``value`` as a local path, or :class:`ArgumentError`: a ``str`` or an
+    ``os.PathLike`` giving one, not empty (``Path("")`` would quietly mean the working
+    directory)."""
+    if isinstance(value, os.PathLike):
+        value = os.fspath(value)
+    if not isinstance(value, str):
+        raise ArgumentError(
+            f"{name} must be a path (a str or os.PathLike), not {type(value).__name__} "
+            f"{shown(value)}",
+            value,
+        )
+    if not value or "\x00" in value:
+        raise ArgumentError(f"{name} must be a path, not {shown(value)}", value)
+    return Path(value)
 
 
 class MissingExtraError(SteelbondError, ImportError):

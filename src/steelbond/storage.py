@@ -1,264 +1,29 @@
-"""Logs on disk: the one place that knows Arrow and Parquet.
+"""Reading and writing a log, whatever its form on disk.
 
-The Arrow schema is derived from the event classes, so it cannot drift from them: one
-column per envelope field and one per kind field (null where a row's kind lacks the field).
-Sources and releases travel in the file's metadata, so one Parquet file is a whole log.
+:func:`read_log` reads a log stored as one Parquet file (:func:`write_log`) or as a
+:class:`~steelbond.LogFile` folder; :func:`read_json_lines` and :func:`write_json_lines`
+read and write the JSON-lines form the bundled data ships beside its Parquet file. These
+are the public functions: they check their arguments and refuse to write inside the
+installed package (:func:`steelbond.bundled.refuse_installed`), then hand over to the
+format's own module in :mod:`steelbond.formats`, which knows the bytes.
 
-Writes are atomic: the new log goes to a temporary file in the same folder, is fsynced and
-renamed over the old one, so a reader (or a crash) sees the old file or the new one, never
-half of one. :class:`~steelbond.LogFile` (in :mod:`steelbond.logfile`) keeps a user's own
-log as a folder of such files, appended to without rewriting.
+The names this module used to hold for the formats (``arrow_schema``, ``log_to_table``,
+``log_from_table``, ``refuse_installed``, ...) still import from here for one release, with
+a ``DeprecationWarning`` naming their new home.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
-import json
 import os
-import tempfile
-import types
-import typing
-from collections.abc import Callable
-from functools import cache
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+import warnings
+from typing import Any
 
-import attrs
-
-from .converter import converter, structure, structure_event, unstructure_event
-from .dates import PartialDate
-from .errors import ArgumentError, SteelbondError, StorageError, check_type, shown
-from .kinds import KINDS, Event, Release, Source
+from .bundled import refuse_installed
+from .errors import check_type, path_argument
+from .formats import folder, jsonl, parquet
 from .log import EventLog
 
-if TYPE_CHECKING:
-    import pyarrow as pa
-
-__all__ = [
-    "arrow_schema",
-    "log_from_table",
-    "log_to_table",
-    "read_json_lines",
-    "read_log",
-    "refuse_installed",
-    "write_json_lines",
-    "write_log",
-]
-
-ADDED_COLUMNS = ("date_note", "claims", "part_of", "adds_to", "currency", "value_note", "under")
-"""Columns added after logs were first written (data 0.3.0), each a field whose default is
-null or empty. A file without them reads as if they were null: old files stay readable, and
-since the hash leaves such values out, their events keep their hashes."""
-
-_META_SOURCES = b"steelbond.sources"
-_META_RELEASES = b"steelbond.releases"
-_META_SEAL = b"steelbond.seal"
-
-
-def _seal(head: str, sources: bytes, releases: bytes) -> str:
-    """SHA-256 over the head and the stored sources and releases: the hash chain covers the
-    events, the seal covers what travels beside them in the file's metadata."""
-    digest = hashlib.sha256(head.encode("ascii"))
-    digest.update(b"\x00" + sources + b"\x00" + releases)
-    return digest.hexdigest()
-
-
-def _arrow_type(tp: Any) -> pa.DataType:
-    import enum
-
-    import pyarrow as pa
-
-    origin = typing.get_origin(tp)
-    if origin in (types.UnionType, typing.Union):
-        (inner,) = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _arrow_type(inner)
-    if origin is tuple:
-        return pa.list_(_arrow_type(typing.get_args(tp)[0]))
-    if tp is PartialDate:
-        return pa.struct(
-            [
-                ("text", pa.string()),
-                ("precision", pa.string()),
-                ("earliest", pa.date32()),
-                ("latest", pa.date32()),
-            ]
-        )
-    if attrs.has(tp):  # a record inside an event (a citation, a claim): a struct of its fields
-        hints = typing.get_type_hints(tp)
-        return pa.struct([(f.name, _arrow_type(hints[f.name])) for f in attrs.fields(tp)])
-    if isinstance(tp, type) and issubclass(tp, enum.Enum):
-        return pa.string()
-    simple = {str: pa.string(), int: pa.int64(), float: pa.float64(), bool: pa.bool_()}
-    if tp in simple:
-        return simple[tp]
-    raise TypeError(f"no Arrow type for {shown(tp)}")  # pragma: no cover - a new field type
-
-
-@cache
-def arrow_schema() -> pa.Schema:
-    """The schema of every stored log: ``kind``, the envelope, then each kind's fields.
-
-    A field name shared by several kinds has one column, so it must have one type.
-    """
-    import pyarrow as pa
-
-    fields: dict[str, pa.DataType] = {"kind": pa.string()}
-    for cls in (Event, *KINDS.values()):
-        for name, tp in typing.get_type_hints(cls).items():
-            if typing.get_origin(tp) is typing.ClassVar:
-                continue
-            arrow = _arrow_type(tp)
-            if fields.setdefault(name, arrow) != arrow:
-                raise TypeError(
-                    f"field {shown(name)} has two types across kinds"
-                )  # pragma: no cover
-    return pa.schema([pa.field(n, t) for n, t in fields.items()])
-
-
-def log_to_table(log: EventLog) -> pa.Table:
-    """The log as one Arrow table, sources and releases in its schema metadata."""
-    import pyarrow as pa
-
-    sources = json.dumps(converter.unstructure(log.sources), ensure_ascii=False).encode()
-    releases = json.dumps(converter.unstructure(log.releases), ensure_ascii=False).encode()
-    schema = arrow_schema().with_metadata(
-        {
-            _META_SOURCES: sources,
-            _META_RELEASES: releases,
-            _META_SEAL: _seal(log.head, sources, releases).encode("ascii"),
-        }
-    )
-    return pa.Table.from_pylist([unstructure_event(e) for e in log], schema=schema)
-
-
-def sources_and_releases(
-    metadata: dict[bytes, bytes], origin: str
-) -> tuple[tuple[Source, ...], tuple[Release, ...]]:
-    """The sources and releases a stored log carries in its metadata."""
-    try:
-        sources = tuple(structure(s, Source) for s in json.loads(metadata[_META_SOURCES]))
-        releases = tuple(structure(r, Release) for r in json.loads(metadata[_META_RELEASES]))
-    except (SteelbondError, ValueError, TypeError, KeyError) as exc:
-        raise StorageError(f"{origin}: its sources or releases: {exc}", origin) from None
-    return sources, releases
-
-
-def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
-    """Rebuild the typed log from an Arrow table written by :func:`log_to_table`."""
-    import pyarrow as pa
-
-    try:
-        meta = table.schema.metadata or {}
-        schema = arrow_schema()
-        for name in ADDED_COLUMNS:
-            # a file written before the column existed: the field's default (null) on read
-            if name not in table.schema.names:
-                table = table.append_column(
-                    schema.field(name), pa.nulls(len(table), schema.field(name).type)
-                )
-        missing = [n for n in schema.names if n not in table.schema.names]
-        if missing or not {_META_SOURCES, _META_RELEASES, _META_SEAL} <= meta.keys():
-            raise StorageError(
-                f"{origin} is not a steelbond log: missing columns {shown(missing)} or its "
-                "metadata",
-                origin,
-            )
-        _check_layout(table, origin)
-        sources, releases = sources_and_releases(meta, origin)
-        events = []
-        seen: set[str] = set()
-        for index, row in enumerate(table.to_pylist()):
-            for name in ADDED_COLUMNS:
-                if row.get(name) is None:
-                    del row[name]  # written before the column existed: the field's default
-            event = structure_event(row, strict_fields=False)
-            if event.id in seen:
-                raise StorageError(
-                    f"{origin}: row {index} repeats event id {shown(event.id)}", origin
-                )
-            seen.add(event.id)
-            events.append(event)
-    except StorageError:
-        raise
-    except (SteelbondError, ValueError, TypeError, KeyError, ArithmeticError) as exc:
-        raise StorageError(f"{origin}: {exc}", origin) from None
-    log = EventLog.from_events(events, sources, releases)
-    if _seal(log.head, meta[_META_SOURCES], meta[_META_RELEASES]).encode() != meta[_META_SEAL]:
-        raise StorageError(
-            f"{origin}: its sources, releases or last event do not match the file's seal; "
-            "the file was edited outside steelbond",
-            origin,
-        )
-    return log
-
-
-@cache
-def _owners() -> dict[str, frozenset[str]]:
-    """For each column of a kind's field, the kinds that have the field (the envelope's
-    columns, which every kind has, are left out)."""
-    envelope = {f.name for f in attrs.fields(Event)}
-    owners: dict[str, set[str]] = {}
-    for kind, cls in KINDS.items():
-        for field in attrs.fields(cls):
-            if field.name not in envelope:
-                owners.setdefault(field.name, set()).add(kind)
-    return {name: frozenset(kinds) for name, kinds in owners.items()}
-
-
-def _check_layout(table: pa.Table, origin: str) -> None:
-    """Refuse what the hash chain and the seal would not cover: an unknown column, a column
-    of another type than the schema's, metadata steelbond did not write, and a value in a
-    column of another kind's field (a ``buyer`` on a summit row). Each event is hashed over
-    its own kind's fields only, so such a value would read, verify and show in SQL."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    schema = arrow_schema()
-    names = table.schema.names
-    unknown = sorted({n for n in names if n not in schema.names})
-    if unknown or len(set(names)) != len(names):
-        raise StorageError(
-            f"{origin}: unknown or repeated columns {shown(unknown or names)}; a steelbond "
-            "log has only the columns of its schema",
-            origin,
-        )
-    extra = sorted(set(table.schema.metadata or {}) - {_META_SOURCES, _META_RELEASES, _META_SEAL})
-    if extra:
-        raise StorageError(f"{origin}: unknown metadata keys {shown(extra)}", origin)
-    for field in table.schema:
-        expected = schema.field(field.name)
-        if field.type != expected.type or field.metadata:
-            raise StorageError(
-                f"{origin}: column {shown(field.name)} has type {field.type}, not "
-                f"{expected.type}{' (or carries metadata)' if field.metadata else ''}",
-                origin,
-            )
-    kinds = table.column("kind")
-    strange = pc.invert(pc.is_in(kinds, value_set=pa.array(sorted(KINDS), pa.string())))
-    if pc.any(strange).as_py():
-        row = pc.index(strange, True).as_py()
-        raise StorageError(
-            f"{origin}: row {row} has unknown kind {shown(kinds[row].as_py())}; known kinds: "
-            f"{', '.join(sorted(KINDS))}",
-            origin,
-        )
-    for name, owners in _owners().items():
-        column = table.column(name)
-        if column.null_count == len(column):
-            continue
-        stray = pc.and_kleene(
-            pc.invert(pc.is_in(kinds, value_set=pa.array(sorted(owners), pa.string()))),
-            pc.is_valid(column),
-        )
-        if pc.any(stray).as_py():
-            row = pc.index(stray, True).as_py()
-            raise StorageError(
-                f"{origin}: row {row} ({shown(kinds[row].as_py())}) has a value in column "
-                f"{shown(name)}, which belongs to {', '.join(sorted(owners))} events; the "
-                "file was edited outside steelbond",
-                origin,
-            )
+__all__ = ["read_json_lines", "read_log", "write_json_lines", "write_log"]
 
 
 def read_log(path: str | os.PathLike[str]) -> EventLog:
@@ -268,18 +33,7 @@ def read_log(path: str | os.PathLike[str]) -> EventLog:
     :class:`~steelbond.errors.StorageError`. Call :meth:`~steelbond.EventLog.verify` to
     re-hash every event.
     """
-    from .logfile import is_log_folder, read_log_folder
-
-    p = path_argument("path", path)
-    if is_log_folder(p):
-        return read_log_folder(p)
-    if p.is_dir():
-        raise StorageError(f"{p} is a folder but not a steelbond log folder", str(p))
-    try:
-        table = read_table(p, "log file")
-    except FileNotFoundError:
-        raise StorageError(f"no log file at {p}", str(p)) from None
-    return log_from_table(table, str(p))
+    return folder.read_path(path_argument("path", path))
 
 
 def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
@@ -292,77 +46,11 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
     check_type("log", log, EventLog, "a steelbond.EventLog")
     p = path_argument("path", path)
     refuse_installed(p)
-    _write(log, p)
-
-
-def _write(log: EventLog, p: Path) -> None:
-    import pyarrow.parquet as pq
-
-    table = log_to_table(log)
-    _atomically(p, lambda fh: pq.write_table(table, fh, compression="zstd"))
-
-
-def _atomically(p: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write ``p`` through ``write`` into a temporary file beside it, fsync, rename: a reader
-    or a crash sees the old file or the new one, never half of one."""
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-    except OSError as exc:
-        raise StorageError(f"cannot write {p}: {exc}", str(p)) from None
-    try:
-        # mkstemp makes the file 0600; give it the mode a plainly created file would get
-        # (or the mode of the file it replaces).
-        try:
-            mode = os.stat(p).st_mode & 0o777
-        except OSError:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, p)
-    except BaseException as exc:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError):
-            raise StorageError(f"cannot write {p}: {exc}", str(p)) from None
-        raise
-    fsync_folder(p.parent)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename or a new entry in ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def read_table(path: Path, what: str) -> pa.Table:
-    """The whole Parquet file at ``path`` (``what`` names it in the error); a missing file
-    raises ``FileNotFoundError`` for the caller to name, anything else
-    :class:`~steelbond.errors.StorageError`."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    try:
-        # ParquetFile.read, not read_table: read_table goes through pyarrow.dataset, which
-        # imports pandas when it is installed, tripling the cost of a cold query.
-        with pq.ParquetFile(path) as reader:
-            return reader.read()
-    except FileNotFoundError:
-        raise
-    except (OSError, ValueError, pa.ArrowException) as exc:
-        raise StorageError(f"cannot read {what} {path}: {exc}", str(path)) from None
+    parquet.write(log, p)
 
 
 def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
-    """Write the log as JSON lines: a header line with the sources and releases, then one
-    line per event (its fields as the converter gives them, the date as its text).
+    """Write the log as JSON lines (see :mod:`steelbond.formats.jsonl`), atomically.
 
     The bundled data ships this mirror of ``events.parquet`` because reading it needs
     neither pyarrow nor NumPy, whose import alone costs a cold query more than the query.
@@ -371,86 +59,47 @@ def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
     check_type("log", log, EventLog, "a steelbond.EventLog")
     p = path_argument("path", path)
     refuse_installed(p)
-    _write_json_lines(log, p)
-
-
-def _write_json_lines(log: EventLog, path: Path) -> None:
-    """:func:`write_json_lines` without the checks: for ``tools/build_data.py``, the one
-    writer of the bundled data."""
-    header = {
-        "sources": converter.unstructure(log.sources),
-        "releases": converter.unstructure(log.releases),
-    }
-    lines = [json.dumps(header, ensure_ascii=False, sort_keys=True)]
-    for event in log:
-        row = unstructure_event(event)
-        row["date"] = event.date.text
-        lines.append(json.dumps(row, ensure_ascii=False, sort_keys=True))
-    data = ("\n".join(lines) + "\n").encode("utf-8")
-    _atomically(Path(path), lambda fh: fh.write(data))
+    jsonl.write(log, p)
 
 
 def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
     """Read a log written by :func:`write_json_lines` (like :func:`read_log`, without
     re-hashing every event: call :meth:`~steelbond.EventLog.verify` for that)."""
-    p = path_argument("path", path)
-    try:
-        header_line, *event_lines = p.read_text(encoding="utf-8").splitlines()
-        header = json.loads(header_line)
-        if not isinstance(header, dict) or set(header) != {"sources", "releases"}:
-            # nothing beside the sources and releases: no value the reader would not check
-            raise ValueError("its header must hold exactly 'sources' and 'releases'")
-        sources = tuple(structure(s, Source) for s in header["sources"])
-        releases = tuple(structure(r, Release) for r in header["releases"])
-        events = [structure_event(json.loads(line)) for line in event_lines]
-        log = EventLog.from_events(events, sources, releases)
-    except (OSError, ValueError, KeyError, TypeError, SteelbondError) as exc:
-        raise StorageError(f"cannot read log file {p}: {exc}", str(p)) from None
-    return log
+    return jsonl.read(path_argument("path", path))
 
 
-def path_argument(name: str, value: object) -> Path:
-    """``value`` as a local path, or :class:`~steelbond.errors.ArgumentError`: a ``str`` or
-    an ``os.PathLike`` giving one, not empty (``Path("")`` would quietly mean the working
-    directory)."""
-    if isinstance(value, os.PathLike):
-        value = os.fspath(value)
-    if not isinstance(value, str):
-        raise ArgumentError(
-            f"{name} must be a path (a str or os.PathLike), not {type(value).__name__} "
-            f"{shown(value)}",
-            value,
-        )
-    if not value or "\x00" in value:
-        raise ArgumentError(f"{name} must be a path, not {shown(value)}", value)
-    return Path(value)
+_MOVED = {
+    "ADDED_COLUMNS": "steelbond.formats.parquet",
+    "arrow_schema": "steelbond.formats.parquet",
+    "log_from_table": "steelbond.formats.parquet",
+    "log_to_table": "steelbond.formats.parquet",
+    "read_table": "steelbond.formats.parquet",
+    "sources_and_releases": "steelbond.formats.parquet",
+    "fsync_folder": "steelbond.formats.atomic",
+    "path_argument": "steelbond.errors",
+    "protected_folders": "steelbond.bundled",
+    "refuse_installed": "steelbond.bundled",
+}
+"""Names that moved out of this module, and where to: importable from here until the next
+release, with a warning."""
 
 
-def protected_folders() -> tuple[Path, ...]:
-    """The folders no write API touches: the installed package (its bundled data inside it)
-    and the folder of the bundled data file (a source checkout's ``data/``)."""
-    from .bundled import bundled_path
+def __getattr__(name: str) -> Any:
+    if name not in _MOVED:
+        raise AttributeError(f"module 'steelbond.storage' has no attribute {name!r}")
+    warnings.warn(
+        f"steelbond.storage.{name} moved to {_MOVED[name]}.{name}; the old name goes in the "
+        "next release",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    from . import bundled, errors
+    from .formats import atomic
 
-    folders = [Path(__file__).resolve().parent]
-    with contextlib.suppress(StorageError):  # no bundled file: only the package to protect
-        folders.append(bundled_path().resolve().parent)
-    return tuple(folders)
-
-
-def refuse_installed(path: Path) -> None:
-    """Refuse ``path`` when it is, or is inside, a folder of :func:`protected_folders`, by
-    whatever name (symbolic links and ``..`` are resolved first): the bundled files, the
-    checksum and the shipped timelines, and any new file beside them. One stray file there
-    (a ``write_log`` onto ``events.jsonl``) would break every later query."""
-    try:
-        target = path.resolve()
-    except (OSError, RuntimeError) as exc:  # a loop of symbolic links
-        raise StorageError(f"cannot resolve {path}: {exc}", str(path)) from None
-    for folder in protected_folders():
-        if target == folder or folder in target.parents:
-            raise StorageError(
-                f"{shown(str(path))} is inside steelbond's installed package or its bundled "
-                f"data ({folder}), which is read-only; write your own events to a file of "
-                "your own",
-                str(path),
-            )
+    homes = {
+        "steelbond.formats.parquet": parquet,
+        "steelbond.formats.atomic": atomic,
+        "steelbond.errors": errors,
+        "steelbond.bundled": bundled,
+    }
+    return getattr(homes[_MOVED[name]], name)

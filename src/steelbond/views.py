@@ -120,7 +120,7 @@ def _fact_rows(found: Facts) -> pa.Table:
     import pyarrow as pa
 
     from .converter import converter
-    from .storage import arrow_schema
+    from .formats.parquet import arrow_schema
 
     envelope = set(attrs.fields_dict(Event)) | {"kind"}
     typed = [f for f in arrow_schema() if f.name not in envelope]
@@ -243,7 +243,8 @@ def _database(database: object) -> str:
             f"{type(database).__name__} {shown(database)}",
             database,
         )
-    from .storage import path_argument, refuse_installed
+    from .bundled import refuse_installed
+    from .errors import path_argument
 
     path = path_argument("database", database).absolute()
     refuse_installed(path)  # a database file is written to: never inside the package
@@ -285,7 +286,7 @@ def connect(
 
     from .api import facts, timeline
     from .converter import converter
-    from .storage import log_to_table
+    from .formats.parquet import log_to_table
 
     source = bundled_log() if log is None else log
     view = source.as_of_release(as_of_release)  # checks the release name
