@@ -283,7 +283,7 @@ marks["import steelbond"] = time.perf_counter()
 import attrs
 marks["import attrs"] = time.perf_counter()
 import steelbond.api
-marks["import steelbond.api and what it imports (state, snapshot, dates, bundled)"] = (
+marks["import steelbond.api and what it imports (state, formats.timeline, dates, bundled)"] = (
     time.perf_counter()
 )
 tl = steelbond.bundled.bundled_timeline(None)

@@ -1,7 +1,8 @@
 """The shape of the code, read from the source (``tools/import_graph.py``, with ``ast``): no
 import cycles among steelbond's modules, function-level and ``TYPE_CHECKING`` imports
-included, and no reach into another module's private names from the package, the tools,
-the docs or the benchmarks."""
+included; no reach into another module's private names from the package, the tools, the
+docs or the benchmarks; events and replay free of the storage and query engines; build-time
+code off the runtime path."""
 
 from __future__ import annotations
 
@@ -29,20 +30,51 @@ def _load_import_graph():
 import_graph = _load_import_graph()
 
 
+DOMAIN = (
+    "steelbond._grown",
+    "steelbond._pending",
+    "steelbond.converter",
+    "steelbond.dates",
+    "steelbond.designation",
+    "steelbond.errors",
+    "steelbond.factmodel",
+    "steelbond.kinds",
+    "steelbond.log",
+    "steelbond.replay",
+    "steelbond.state",
+)
+"""Events, the log and replay: the core, which knows nothing of storage or SQL."""
+ENGINES = {"pyarrow", "numpy", "duckdb", "pandas", "polars", "matplotlib", "sqlite3"}
+BUILD_TIME = {"steelbond.build", "steelbond.ledger"}
+"""Code that makes the bundled data, never run by a query."""
+SHIMS = {"steelbond.logfile", "steelbond.snapshot"}
+"""Old import paths, forwarding to the new ones for one release."""
+
+
 @pytest.fixture(scope="module")
-def scanned() -> tuple[dict[str, set[str]], list[str]]:
+def graph():
     return import_graph.scan(ROOT)
 
 
-def test_no_import_cycles_among_the_modules(scanned):
-    graph, _ = scanned
-    assert len(graph) > 20  # the package was found
-    assert import_graph.cycles(graph) == []
+def test_no_import_cycles_among_the_modules(graph):
+    assert len(graph.imports) > 20  # the package was found
+    assert import_graph.cycles(graph.imports) == []
 
 
-def test_no_code_reaches_into_another_modules_private_names(scanned):
-    _, reaches = scanned
-    assert reaches == []
+def test_no_code_reaches_into_another_modules_private_names(graph):
+    assert graph.reaches == []
+
+
+def test_events_and_replay_import_no_storage_or_query_engine(graph):
+    assert set(DOMAIN) <= graph.imports.keys()
+    used = {m: sorted(graph.external[m] & ENGINES) for m in DOMAIN}
+    assert used == {m: [] for m in DOMAIN}
+
+
+def test_build_time_code_is_off_the_runtime_path(graph):
+    users = import_graph.importers(graph.imports, BUILD_TIME)
+    runtime_users = {m: sorted(u - BUILD_TIME - SHIMS) for m, u in users.items()}
+    assert runtime_users == {m: [] for m in BUILD_TIME}
 
 
 def _write(root: Path, files: dict[str, str]) -> None:
@@ -71,11 +103,11 @@ def test_the_check_finds_a_cycle_through_a_function_level_or_type_only_import(tm
             "src/steelbond/d.py": "import steelbond.a\n",
         },
     )
-    graph, reaches = import_graph.scan(tmp_path)
-    assert graph["steelbond"] == set()
-    assert graph["steelbond.d"] == {"steelbond.a"}
-    assert import_graph.cycles(graph) == [["steelbond.a", "steelbond.b", "steelbond.c"]]
-    assert reaches == []
+    found = import_graph.scan(tmp_path)
+    assert found.imports["steelbond"] == set()
+    assert found.imports["steelbond.d"] == {"steelbond.a"}
+    assert import_graph.cycles(found.imports) == [["steelbond.a", "steelbond.b", "steelbond.c"]]
+    assert found.reaches == []
 
 
 def test_the_check_finds_every_form_of_private_reach(tmp_path):
@@ -92,7 +124,7 @@ def test_the_check_finds_every_form_of_private_reach(tmp_path):
             "bench/b.py": "from steelbond import _hidden\nfrom steelbond._hidden import X\n",
         },
     )
-    _, reaches = import_graph.scan(tmp_path)
+    reaches = import_graph.scan(tmp_path).reaches
     found = {r.split(":", 2)[0] + ":" + r.split(":", 2)[2] for r in reaches}
     assert found == {
         "src/steelbond/sub/n.py: from steelbond.m import _own",

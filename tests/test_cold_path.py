@@ -1,6 +1,6 @@
 """The cold path: a state query about the bundled data answers from the timelines shipped
-already replayed (``data/timeline.json``, see ``steelbond.snapshot``), exactly as a replay of
-the bundled log would, and never from a file built from other data."""
+already replayed (``data/timeline.json``, see ``steelbond.formats.timeline``), exactly as a
+replay of the bundled log would, and never from a file built from other data."""
 
 from __future__ import annotations
 
@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import steelbond
-from steelbond import bundled, snapshot
+from steelbond import bundled
 from steelbond.bundled import TIMELINE_FILE, bundled_log, bundled_path, bundled_timeline
 from steelbond.errors import OutOfCoverageError, UnknownReleaseError
+from steelbond.formats import timeline as snapshot
 from steelbond.formats.jsonl import write as write_json_lines  # unguarded: a stale install
 from steelbond.replay import replay
 from steelbond.state import Basis, Meeting, Operation, Programme, State, Summit
@@ -34,6 +35,11 @@ HEAVY = (
     "steelbond.log",
     "steelbond.replay",
     "steelbond.storage",
+    "steelbond.formats.parquet",
+    "steelbond.formats.jsonl",
+    "steelbond.formats.folder",
+    "steelbond.build",
+    "steelbond.ledger",
     "pyarrow",
     "numpy",
     "duckdb",

@@ -6,31 +6,21 @@
 
 Beside events.parquet go its checksum, its JSON-lines mirror events.jsonl (read by
 bundled_log without pyarrow) and timeline.json, every release's timeline already replayed
-(read by a cold state_at; see steelbond.snapshot); --check checks all four.
+(read by a cold state_at); steelbond.build makes all four, --check compares all four.
 
 Each release's file as it shipped is kept in tests/data/releases/<release>/events.parquet,
 so that a test can load every released file with the current code.
 """
 
-import hashlib
 import sys
-import tempfile
 from pathlib import Path
 
-from steelbond.bundled import TIMELINE_FILE
-from steelbond.formats import jsonl, parquet  # unguarded: the one writer of the bundled data
+from steelbond.build import data_files
+from steelbond.formats import parquet  # unguarded: the one writer of the bundled data
+from steelbond.formats.atomic import atomic_write_bytes
 from steelbond.ledger import read_ledger
-from steelbond.snapshot import render as render_timelines
 
-TARGET = Path(__file__).resolve().parents[1] / "data" / "events.parquet"
-CHECKSUM = TARGET.with_name(TARGET.name + ".sha256")
-MIRROR = TARGET.with_suffix(".jsonl")
-TIMELINES = TARGET.with_name(TIMELINE_FILE)
-
-
-def _checksum_line() -> str:
-    """The file's SHA-256 in sha256sum's format, so `sha256sum -c` checks it too."""
-    return f"{hashlib.sha256(TARGET.read_bytes()).hexdigest()}  {TARGET.name}\n"
+DATA = Path(__file__).resolve().parents[1] / "data"
 
 
 if __name__ == "__main__":
@@ -43,29 +33,17 @@ if __name__ == "__main__":
         parquet.write(log.as_of_release(release), out)
         print(f"wrote {out} (release {release})")
         sys.exit(0)
+    files = data_files(log)
     if "--check" in sys.argv:
-        with tempfile.TemporaryDirectory() as tmp:
-            fresh, fresh_mirror = Path(tmp) / TARGET.name, Path(tmp) / MIRROR.name
-            parquet.write(log, fresh)
-            jsonl.write(log, fresh_mirror)
-            expected = {
-                TARGET: fresh.read_bytes(),
-                MIRROR: fresh_mirror.read_bytes(),
-                TIMELINES: render_timelines(log, MIRROR.name, fresh_mirror.read_bytes()),
-            }
         stale = [
-            p.name for p, data in expected.items() if not p.is_file() or p.read_bytes() != data
+            name
+            for name, data in files.items()
+            if not (DATA / name).is_file() or (DATA / name).read_bytes() != data
         ]
-        if not (CHECKSUM.is_file() and TARGET.is_file()) or (
-            CHECKSUM.read_text("ascii") != _checksum_line()
-        ):
-            stale.append(CHECKSUM.name)
         print(f"data/ is stale: {', '.join(stale)}" if stale else "data/ matches the ledger")
         sys.exit(1 if stale else 0)
-    parquet.write(log, TARGET)
-    jsonl.write(log, MIRROR)
-    TIMELINES.write_bytes(render_timelines(log, MIRROR.name, MIRROR.read_bytes()))
-    CHECKSUM.write_text(_checksum_line(), encoding="ascii")
+    for name, data in files.items():
+        atomic_write_bytes(DATA / name, data)
     from steelbond.bundled import bundled_log, bundled_timeline
 
     bundled_log.cache_clear()
@@ -74,4 +52,4 @@ if __name__ == "__main__":
     from datapackage import render
 
     PACKAGE.write_text(render(), encoding="utf-8")
-    print(f"wrote {TARGET} ({len(log)} events, head {log.head[:12]})")
+    print(f"wrote {DATA / 'events.parquet'} ({len(log)} events, head {log.head[:12]})")

@@ -79,6 +79,7 @@ class Scan:
     ) -> None:
         self.path, self.current, self.known, self.root = path, current, known, root
         self.imports: set[str] = set()
+        self.external: set[str] = set()
         self.reaches: list[str] = []
         is_init = path.name == "__init__.py"
         self._package = current if is_init else (current or "").rpartition(".")[0]
@@ -87,8 +88,16 @@ class Scan:
         # a package's __init__ re-exporting its own modules lazily is not a dependency
         lazy_too = not (is_init and current is not None)
         eager = set(_imports(tree, lazy_too=False))
+        type_only = {
+            n
+            for block in ast.walk(tree)
+            if isinstance(block, ast.If) and _type_checking(block)
+            for n in ast.walk(block)
+        }
         for node in _imports(tree, lazy_too=True):
             counts = lazy_too or node in eager
+            if node not in type_only:
+                self._note_external(node)
             if isinstance(node, ast.ImportFrom):
                 self._import_from(node, aliases, counts)
             else:
@@ -101,6 +110,13 @@ class Scan:
         for node in ast.walk(tree):
             if isinstance(node, ast.Attribute):
                 self._attribute(node, aliases)
+
+    def _note_external(self, node: ast.Import | ast.ImportFrom) -> None:
+        if isinstance(node, ast.ImportFrom):
+            names = [node.module or ""] if not node.level else []
+        else:
+            names = [alias.name for alias in node.names]
+        self.external.update(n.split(".")[0] for n in names if n.split(".")[0] != PACKAGE)
 
     def _where(self, node: ast.AST) -> str:
         path = (
@@ -163,22 +179,36 @@ class Scan:
             return
 
 
-def scan(root: Path = ROOT) -> tuple[dict[str, set[str]], list[str]]:
-    """The import graph of the package under ``root / "src"`` (each module to the modules
-    it imports), and every reach into a private name in the package and in
-    :data:`ELSEWHERE`."""
+class Graph:
+    """What :func:`scan` found."""
+
+    def __init__(self) -> None:
+        self.imports: dict[str, set[str]] = {}
+        """Each module of the package, to the package's modules it imports."""
+        self.external: dict[str, set[str]] = {}
+        """Each module of the package, to the other packages it imports when it runs (not
+        under ``TYPE_CHECKING``), by top-level name: ``pyarrow``, ``attrs``, ``json``."""
+        self.reaches: list[str] = []
+        """Every reach into a private name, in the package and in :data:`ELSEWHERE`."""
+
+
+def scan(root: Path = ROOT) -> Graph:
+    """The import graph of the package under ``root / "src"``, and the reaches into private
+    names there and in :data:`ELSEWHERE` under ``root``."""
     known = modules(root / "src")
-    graph: dict[str, set[str]] = {}
+    graph = Graph()
     reaches: list[str] = []
     for name, path in known.items():
         found = Scan(path, name, known, root)
-        graph[name] = found.imports
+        graph.imports[name] = found.imports
+        graph.external[name] = found.external
         reaches += found.reaches
     for folder in ELSEWHERE:
         for path in sorted((root / folder).rglob("*.py")):
             if "_build" not in path.parts:
                 reaches += Scan(path, None, known, root).reaches
-    return graph, sorted(set(reaches))
+    graph.reaches = sorted(set(reaches))
+    return graph
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -225,11 +255,14 @@ def importers(graph: dict[str, set[str]], modules: Iterable[str]) -> dict[str, s
 
 
 if __name__ == "__main__":
-    graph, reaches = scan()
-    loops = cycles(graph)
+    graph = scan()
+    loops = cycles(graph.imports)
     for loop in loops:
         print("cycle:", " -> ".join(loop))
-    for reach in reaches:
+    for reach in graph.reaches:
         print("private:", reach)
-    print(f"{len(graph)} modules, {len(loops)} import cycles, {len(reaches)} private reaches")
-    sys.exit(1 if loops or reaches else 0)
+    print(
+        f"{len(graph.imports)} modules, {len(loops)} import cycles, "
+        f"{len(graph.reaches)} private reaches"
+    )
+    sys.exit(1 if loops or graph.reaches else 0)

@@ -3,7 +3,7 @@
 This module chooses which file answers: the JSON-lines mirror of the bundled log when it is
 there (:mod:`steelbond.formats.jsonl`, read without pyarrow), else the Parquet file, and the
 timelines shipped already replayed (:mod:`steelbond.formats.timeline`) when they were built
-from that file. And it guards the installed data: :func:`refuse_installed` is what every
+from that file. And it guards the installed data: ``refuse_installed`` is what every
 write API asks before writing.
 
 It imports no more than a cold ``state_at`` needs (the formats load on first use): a
@@ -94,7 +94,7 @@ def bundled_timeline(release: str | None = None) -> Timeline | None:
     file's SHA-256, checked here). Then replay the log instead, as
     :func:`steelbond.state_at` does. ``bundled_timeline.cache_clear()`` resets it.
     """
-    from .snapshot import read_timeline
+    from .formats.timeline import read_timeline
 
     return read_timeline(bundled_path().with_name(TIMELINE_FILE), _log_file(), release)
 

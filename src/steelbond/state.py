@@ -6,7 +6,7 @@
 computed from events is :mod:`steelbond.replay`'s business; these classes are kept apart
 from it so that they import neither the event classes nor the log (and so neither cattrs
 nor the converter): the bundled data ships its timelines already replayed
-(:mod:`steelbond.snapshot`), and a cold ``state_at`` needs only this module to answer.
+(:mod:`steelbond.formats.timeline`), and a cold ``state_at`` needs only this module to answer.
 ``steelbond.replay.State`` and the others still name these classes.
 """
 

@@ -1,11 +1,12 @@
 """Reading and writing a log, whatever its form on disk.
 
-:func:`read_log` reads a log stored as one Parquet file (:func:`write_log`) or as a
-:class:`~steelbond.LogFile` folder; :func:`read_json_lines` and :func:`write_json_lines`
-read and write the JSON-lines form the bundled data ships beside its Parquet file. These
-are the public functions: they check their arguments and refuse to write inside the
-installed package (:func:`steelbond.bundled.refuse_installed`), then hand over to the
-format's own module in :mod:`steelbond.formats`, which knows the bytes.
+:func:`steelbond.read_log` reads a log stored as one Parquet file
+(:func:`steelbond.write_log`) or as a :class:`~steelbond.LogFile` folder;
+``read_json_lines`` and ``write_json_lines`` read and write the JSON-lines form the bundled
+data ships beside its Parquet file. These are the public functions: they check their
+arguments and refuse to write inside the installed package
+(``steelbond.bundled.refuse_installed``), then hand over to the format's own module in
+:mod:`steelbond.formats`, which knows the bytes.
 
 The names this module used to hold for the formats (``arrow_schema``, ``log_to_table``,
 ``log_from_table``, ``refuse_installed``, ...) still import from here for one release, with
@@ -18,8 +19,7 @@ import os
 import warnings
 from typing import Any
 
-from .bundled import refuse_installed
-from .errors import check_type, path_argument
+from . import bundled, errors
 from .formats import folder, jsonl, parquet
 from .log import EventLog
 
@@ -33,7 +33,7 @@ def read_log(path: str | os.PathLike[str]) -> EventLog:
     :class:`~steelbond.errors.StorageError`. Call :meth:`~steelbond.EventLog.verify` to
     re-hash every event.
     """
-    return folder.read_path(path_argument("path", path))
+    return folder.read_path(errors.path_argument("path", path))
 
 
 def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
@@ -43,9 +43,9 @@ def write_log(log: EventLog, path: str | os.PathLike[str]) -> None:
     steelbond's installed package, its bundled data folder included, is refused: it is
     read-only to every API.
     """
-    check_type("log", log, EventLog, "a steelbond.EventLog")
-    p = path_argument("path", path)
-    refuse_installed(p)
+    errors.check_type("log", log, EventLog, "a steelbond.EventLog")
+    p = errors.path_argument("path", path)
+    bundled.refuse_installed(p)
     parquet.write(log, p)
 
 
@@ -56,16 +56,16 @@ def write_json_lines(log: EventLog, path: str | os.PathLike[str]) -> None:
     neither pyarrow nor NumPy, whose import alone costs a cold query more than the query.
     Like :func:`write_log`, it refuses any path inside the installed package.
     """
-    check_type("log", log, EventLog, "a steelbond.EventLog")
-    p = path_argument("path", path)
-    refuse_installed(p)
+    errors.check_type("log", log, EventLog, "a steelbond.EventLog")
+    p = errors.path_argument("path", path)
+    bundled.refuse_installed(p)
     jsonl.write(log, p)
 
 
 def read_json_lines(path: str | os.PathLike[str]) -> EventLog:
     """Read a log written by :func:`write_json_lines` (like :func:`read_log`, without
     re-hashing every event: call :meth:`~steelbond.EventLog.verify` for that)."""
-    return jsonl.read(path_argument("path", path))
+    return jsonl.read(errors.path_argument("path", path))
 
 
 _MOVED = {
@@ -93,7 +93,6 @@ def __getattr__(name: str) -> Any:
         DeprecationWarning,
         stacklevel=2,
     )
-    from . import bundled, errors
     from .formats import atomic
 
     homes = {

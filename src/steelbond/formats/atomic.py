@@ -1,7 +1,7 @@
 """The one atomic write: a temporary file beside the target, fsynced, renamed over it.
 
 A reader (or a crash) sees the old file or the new one, never half of one. Every format of
-:mod:`steelbond.formats` writes through :func:`atomic_write`.
+:mod:`steelbond.formats` writes through ``atomic_write``.
 """
 
 from __future__ import annotations

@@ -3,9 +3,9 @@
 
 The bundled data ships this mirror of ``events.parquet`` because reading it needs neither
 pyarrow nor NumPy, whose import alone costs a cold query more than the query (a test holds
-the two files to the same events). Like the Parquet format, :func:`write` is atomic and
-checks nothing else (:func:`steelbond.storage.write_json_lines` refuses the installed data
-first), and :func:`read` does not re-hash every event: call
+the two files to the same events). Like the Parquet format, ``write`` is atomic and
+checks nothing else (``steelbond.storage.write_json_lines`` refuses the installed data
+first), and ``read`` does not re-hash every event: call
 :meth:`~steelbond.EventLog.verify` for that.
 """
 

@@ -5,9 +5,9 @@ column per envelope field and one per kind field (null where a row's kind lacks 
 Sources and releases travel in the file's metadata, so one Parquet file is a whole log,
 and a seal over them and the last event's hash is stored beside them.
 
-The same log always gives the same bytes (:func:`to_bytes`), so released files can be
-rebuilt exactly. :func:`write` is atomic (:mod:`steelbond.formats.atomic`) and checks
-nothing else: :func:`steelbond.write_log` refuses the installed data first. :func:`read`
+The same log always gives the same bytes (``to_bytes``), so released files can be
+rebuilt exactly. ``write`` is atomic (:mod:`steelbond.formats.atomic`) and checks
+nothing else: :func:`steelbond.write_log` refuses the installed data first. ``read``
 refuses a file that cannot be read whole, any column, type, value or metadata the hash
 chain and the seal would not cover, and a seal that does not match.
 """
