@@ -528,14 +528,7 @@ class LogFile:
         of them as they stood at the last append)."""
         if not listed:
             return (), ()
-        import pyarrow.parquet as pq
-
-        path = self.path / _segment_name(*listed[-1])
-        try:
-            metadata = pq.read_schema(path).metadata or {}
-        except (OSError, ValueError) as exc:
-            raise StorageError(f"cannot read segment {path}: {exc}", str(path)) from None
-        return parquet.sources_and_releases(metadata, str(path))
+        return parquet.read_sources_and_releases(self.path / _segment_name(*listed[-1]), "segment")
 
     def _clean(self, listed: list[tuple[int, int]]) -> None:
         """Remove what killed writers left in the folder: segments the index does not list

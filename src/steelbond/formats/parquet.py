@@ -41,6 +41,7 @@ __all__ = [
     "log_from_table",
     "log_to_table",
     "read",
+    "read_sources_and_releases",
     "read_table",
     "sources_and_releases",
     "to_bytes",
@@ -143,6 +144,20 @@ def sources_and_releases(
     except (SteelbondError, ValueError, TypeError, KeyError) as exc:
         raise StorageError(f"{origin}: its sources or releases: {exc}", origin) from None
     return sources, releases
+
+
+def read_sources_and_releases(
+    path: Path, what: str
+) -> tuple[tuple[Source, ...], tuple[Release, ...]]:
+    """The sources and releases stored in the Parquet file at ``path`` (``what`` names it in
+    the error), read from its metadata alone, not its rows."""
+    import pyarrow.parquet as pq
+
+    try:
+        metadata = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        raise StorageError(f"cannot read {what} {path}: {exc}", str(path)) from None
+    return sources_and_releases(metadata, str(path))
 
 
 def log_from_table(table: pa.Table, origin: str = "<table>") -> EventLog:
