@@ -133,3 +133,14 @@ def test_the_check_finds_every_form_of_private_reach(tmp_path):
         "bench/b.py: imports private module steelbond._hidden",
     }
     assert sum("bench/b.py" in r for r in reaches) == 2  # both forms, each on its line
+
+
+def test_no_type_ignore_in_the_package():
+    """mypy --strict checks the package whole: no line opts out."""
+    ignored = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "src" / "steelbond").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "type: ignore" in line
+    ]
+    assert ignored == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from steelbond._grown import Grown
+from steelbond._grown import Grown, grow
 
 
 @given(st.lists(st.integers()), st.lists(st.integers()))
@@ -33,3 +33,12 @@ def test_indexing_and_slicing_match_the_tuple(items, data):
     i = data.draw(st.integers(-len(t), len(t) - 1))
     assert g[i] == t[i]
     assert g[1:-1] == t[1:-1] and g[::2] == t[::2]
+
+
+def test_grow_shares_a_grown_prefix_and_copies_any_other_sequence_once():
+    base = Grown([1, 2])
+    longer = grow(base, 3)
+    assert longer == (1, 2, 3) and base == (1, 2)
+    assert grow(longer, 4)._items is base._items  # the newest view grows in place
+    from_tuple = grow((1, 2), 3)
+    assert isinstance(from_tuple, Grown) and from_tuple == (1, 2, 3)

@@ -16,7 +16,7 @@ from typing import Any, Generic, TypeVar, overload
 
 T = TypeVar("T")
 
-__all__ = ["Grown"]
+__all__ = ["Grown", "grow"]
 
 _LOCK = threading.Lock()
 
@@ -83,3 +83,10 @@ class Grown(Sequence[T], Generic[T]):
 
     def __reduce__(self) -> Any:  # copies and deep copies behave like the tuple
         return (Grown, (tuple(self),))
+
+
+def grow(items: Sequence[T], item: T) -> Grown[T]:
+    """``items`` with ``item`` at the end: in O(1) when ``items`` is a :class:`Grown` (see
+    :meth:`Grown.plus`), copying ``items`` once when it is any other sequence (a tuple), so
+    that a state built by hand folds like one built by replay."""
+    return (items if isinstance(items, Grown) else Grown(items)).plus(item)

@@ -52,7 +52,7 @@ from typing import Any
 
 import attrs
 
-from ._grown import Grown
+from ._grown import grow
 from ._pending import Filtered, Sweep
 from .dates import to_day
 from .errors import OutOfCoverageError
@@ -155,15 +155,13 @@ def _summit(s: State, e: SummitAttended) -> State:
     summit = Summit(
         name=e.summit, date=e.date, host=e.host, attended_by=e.attended_by, level=e.level
     )
-    summits: Grown[Summit] = s.summits  # type: ignore[assignment]
-    return attrs.evolve(s, summits=summits.plus(summit), basis=s.basis.add("summits", e.id))
+    return attrs.evolve(s, summits=grow(s.summits, summit), basis=s.basis.add("summits", e.id))
 
 
 def _ministerial(s: State, e: MinisterialMeeting) -> State:
     meeting = Meeting(level=e.level, meeting=e.meeting, date=e.date, attended_by=e.attended_by)
-    ministerials: Grown[Meeting] = s.ministerials  # type: ignore[assignment]
     return attrs.evolve(
-        s, ministerials=ministerials.plus(meeting), basis=s.basis.add("ministerials", e.id)
+        s, ministerials=grow(s.ministerials, meeting), basis=s.basis.add("ministerials", e.id)
     )
 
 

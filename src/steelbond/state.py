@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._grown import Grown
+from ._grown import grow
 from .dates import PartialDate, to_day
 from .designation import Designation
 from .errors import OutOfCoverageError
@@ -91,25 +91,26 @@ class Meeting:
 class Basis:
     """The ids of the events behind each field of a :class:`State`, oldest first."""
 
-    designation: Sequence[str] = attrs.field(factory=Grown)
-    programme: Sequence[str] = attrs.field(factory=Grown)
-    mission_to_nato: Sequence[str] = attrs.field(factory=Grown)
-    operations: Sequence[str] = attrs.field(factory=Grown)
-    summits: Sequence[str] = attrs.field(factory=Grown)
-    ministerials: Sequence[str] = attrs.field(factory=Grown)
-    cooperation_areas: Sequence[str] = attrs.field(factory=Grown)
-    dialogue_since: Sequence[str] = attrs.field(factory=Grown)
-    trust_fund_usd: Sequence[str] = attrs.field(factory=Grown)
-    arms_deals: Sequence[str] = attrs.field(factory=Grown)
+    designation: Sequence[str] = ()
+    programme: Sequence[str] = ()
+    mission_to_nato: Sequence[str] = ()
+    operations: Sequence[str] = ()
+    summits: Sequence[str] = ()
+    ministerials: Sequence[str] = ()
+    cooperation_areas: Sequence[str] = ()
+    dialogue_since: Sequence[str] = ()
+    trust_fund_usd: Sequence[str] = ()
+    arms_deals: Sequence[str] = ()
 
     def add(self, field: str, event_id: str) -> Basis:
-        """A new basis with ``event_id`` added behind ``field`` (O(1): see ``_grown``)."""
-        current: Grown[str] = getattr(self, field)
-        return attrs.evolve(self, **{field: current.plus(event_id)})
+        """A new basis with ``event_id`` added behind ``field``: O(1), the new basis sharing
+        the old one's ids rather than copying them (see ``steelbond._grown``)."""
+        current: Sequence[str] = getattr(self, field)
+        return attrs.evolve(self, **{field: grow(current, event_id)})
 
     def only(self, field: str, event_id: str) -> Basis:
         """A new basis with ``event_id`` alone behind ``field``."""
-        return attrs.evolve(self, **{field: Grown((event_id,))})
+        return attrs.evolve(self, **{field: (event_id,)})
 
     def all_ids(self) -> tuple[str, ...]:
         """Every event id behind the state, each once."""
@@ -182,6 +183,11 @@ class State:
     ``uncertain_fields`` names the fields they would change. ``disputed`` maps each field
     that competing claims give different values on that day to those claims (the carried
     one first), and ``disputed_fields`` names them (see :mod:`steelbond.factmodel`).
+
+    ``summits``, ``ministerials``, ``uncertain`` and the basis's ids are immutable
+    sequences, equal (and hashing equal) to the tuple of their items. Which class holds
+    them is replay's business: it shares them between the states of a timeline instead of
+    copying them, and folds a state built by hand with tuples as well.
     """
 
     date: _dt.date | None = None
@@ -190,8 +196,8 @@ class State:
     programme: Programme | None = None
     mission_to_nato: bool = False
     operations: tuple[Operation, ...] = ()
-    summits: Sequence[Summit] = attrs.field(factory=Grown)
-    ministerials: Sequence[Meeting] = attrs.field(factory=Grown)
+    summits: Sequence[Summit] = ()
+    ministerials: Sequence[Meeting] = ()
     cooperation_areas: tuple[str, ...] = ()
     dialogue_since: PartialDate | None = None
     trust_fund_usd: float = 0.0

@@ -62,7 +62,7 @@ from typing import Any
 
 import attrs
 
-from .._grown import Grown
+from .._grown import Grown, grow
 from ..dates import PartialDate, parse_date
 from ..designation import Designation
 from ..state import (
@@ -285,9 +285,9 @@ def _changed(
         if key.endswith("+"):
             name = key[:-1]
             item = grown[name]
-            sequence: Grown[Any] = getattr(before, name)
+            sequence: Sequence[Any] = getattr(before, name)
             for v in _list(value):
-                sequence = sequence.plus(item(v))
+                sequence = grow(sequence, item(v))
             out[name] = sequence
         elif key in grown:
             out[key] = Grown(map(grown[key], _list(value)))
