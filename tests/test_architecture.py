@@ -7,11 +7,16 @@ code off the runtime path."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import sys
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from .helpers import (
+    reliability,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,3 +149,41 @@ def test_no_type_ignore_in_the_package():
         if "type: ignore" in line
     ]
     assert ignored == []
+
+
+_DANGEROUS = {
+    "pickle": r"\b_?pickle\b",
+    "marshal": r"\bmarshal\b",
+    "shelve": r"\bshelve\b",
+    "eval": r"(?<![\w.])eval\(",
+    "exec": r"(?<![\w.])exec\(",
+    "compile": r"(?<![\w.])compile\(",
+    "__import__": r"__import__\(",
+    "yaml.load": r"yaml\.(unsafe_)?load\(",
+    "allow_pickle": r"allow_pickle\s*=\s*True",
+    "os.system": r"\bos\.(system|popen)\(",
+    "subprocess": r"\bsubprocess\b",
+}
+
+
+@reliability
+def test_no_code_is_executed_from_data():
+    sources = sorted((ROOT / "src" / "steelbond").rglob("*.py"))
+    assert sources
+    found = [
+        f"{path.name}:{n}: {name}: {line.strip()}"
+        for path in sources
+        for n, line in enumerate(path.read_text("utf-8").splitlines(), 1)
+        for name, pattern in _DANGEROUS.items()
+        if re.search(pattern, line)
+    ]
+    assert found == []
+    # dynamic imports: steelbond's own submodules (relative to the package), or a module
+    # whose name every caller of require() gives as a string literal; never a name from data
+    text = "\n".join(path.read_text("utf-8") for path in sources)
+    for line in text.splitlines():
+        if "import_module(" in line:
+            relative = 'import_module(f".' in line and "__name__)" in line
+            assert relative or "import_module(module)" in line, line
+    for args in re.findall(r"(?<![\w.])require\(([^)]*)\)", text):
+        assert re.fullmatch(r'"[\w.]+", "\w+"', args) or args.startswith("module: str"), args

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -14,6 +15,10 @@ from pathlib import Path
 import pytest
 
 import steelbond
+
+from .helpers import (
+    reliability,
+)
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -48,9 +53,28 @@ def test_events_filters_like_the_api():
     assert [r["id"] for r in rows] == list(steelbond.events("summit_attended").ids())
 
 
-def test_events_search_finds_quotes_and_summaries():
-    out = run("events", "--search", "Locked Shields", "--format", "json")
-    assert any("Locked Shields" in e["summary"] for e in json.loads(out.stdout))
+def test_events_search_narrows_to_the_events_whose_summary_or_quotes_match():
+    needle = "locked shields"  # any case: the search folds it
+    everything = steelbond.events()
+
+    def matches(e, where):
+        texts = (
+            [e.summary]
+            if where == "summary"
+            else [c.quote + (c.english or "") for c in e.citations]
+        )
+        return any(needle in t.casefold() for t in texts)
+
+    by_summary = {e.id for e in everything if matches(e, "summary")}
+    by_quote = {e.id for e in everything if matches(e, "quotes")} - by_summary
+    assert by_summary and by_quote  # found by its summary, and by a quote alone
+    out = run("events", "--search", needle, "--format", "json")
+    assert out.returncode == 0, out.stderr
+    found = [e["id"] for e in json.loads(out.stdout)]
+    assert found == [e.id for e in everything if e.id in by_summary | by_quote]  # log order
+    assert len(found) < len(everything) // 10  # the others are left out
+    unsearched = run("events", "--format", "json")
+    assert len(json.loads(unsearched.stdout)) == len(everything)
 
 
 def test_sql_reads_a_query_from_standard_input():
@@ -76,6 +100,7 @@ def test_verify_passes_on_the_bundled_data():
         ("state", "2015-06-30", "--release", "9.9"),
         ("frobnicate",),
         ("state",),
+        (),
     ],
 )
 def test_bad_input_is_one_line_on_stderr_and_exit_code_2(args):
@@ -111,3 +136,55 @@ def test_the_readme_cli_example_runs_as_written():
         out = run(*shlex.split(line)[1:])
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip()
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    """The command line in-process (``steelbond.cli.main``): exit code, output, errors."""
+    from steelbond.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(list(argv))
+        except SystemExit as exc:
+            code = 0 if exc.code is None else exc.code if isinstance(exc.code, int) else 1
+    return code, out.getvalue(), err.getvalue()
+
+
+@reliability
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("table", "a  a\n-  -\n1  2\n"),
+        ("json", '[\n {\n  "a": 1,\n  "a_2": 2\n }\n]\n'),
+        ("csv", "a,a\n1,2\n"),
+    ],
+)
+def test_sql_with_repeated_column_names_keeps_every_column(fmt, expected):
+    """JSON objects cannot repeat a key: the second ``a`` is ``a_2`` there, not lost."""
+    code, out, err = _cli("sql", "SELECT 1 AS a, 2 AS a", "--format", fmt)
+    assert (code, out, err) == (0, expected, "")
+
+
+@reliability
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("table", ["d         e          f", "infinity  -infinity  2015-06-30"]),
+        ("json", ['  "d": "infinity",', '  "e": "-infinity",', '  "f": "2015-06-30"']),
+        ("csv", ["d,e,f", "infinity,-infinity,2015-06-30"]),
+    ],
+)
+def test_sql_prints_dates_python_cannot_hold_as_duckdb_writes_them(fmt, expected):
+    """DuckDB's infinite dates have no ``datetime.date``: they print as DuckDB's text."""
+    query = "SELECT DATE 'infinity' AS d, DATE '-infinity' AS e, DATE '2015-06-30' AS f"
+    code, out, err = _cli("sql", query, "--format", fmt)
+    assert (code, err) == (0, "")
+    assert all(line in out.splitlines() for line in expected), out
+
+
+@reliability
+def test_a_command_line_error_is_one_line_even_with_newlines_in_the_input():
+    code, _, err = _cli("events", "--bogus", "a\nb")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("steelbond: error:")

@@ -8,10 +8,21 @@ from pathlib import Path
 
 import pytest
 
+import steelbond
+from steelbond import (
+    LedgerError,
+    testing,
+)
 from steelbond.bundled import bundled_path
+from steelbond.converter import structure_event, unstructure_event
 from steelbond.errors import StorageError
+from steelbond.kinds import SCHEMA_VERSION
 from steelbond.ledger import check_ledger, default_ledger_dir, read_ledger
 from steelbond.storage import read_log, write_log
+
+from .helpers import (
+    reliability,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -144,3 +155,169 @@ def test_a_damaged_mirror_is_a_storage_error(tmp_path):
     path.write_text('{"sources": []}\n{"kind": "context"}\n', "utf-8")
     with pytest.raises(StorageError, match=str(path)):
         read_json_lines(path)
+
+
+_SOURCES = """
+[[source]]
+id = "notes"
+kind = "analysis"
+author = ""
+title = "Research notes"
+title_english = "Research notes"
+publisher = ""
+date = "2026"
+language = "en"
+license = "CC BY 4.0"
+"""
+
+
+_RELEASES = """
+[[release]]
+name = "r1"
+date = "2026-01-01"
+coverage_end = "2026-01-31"
+"""
+
+
+def _event_toml(event_id: str, extra: str = "", kind: str = "context", cite: bool = True) -> str:
+    body = f'\n[[event]]\nid = "{event_id}"\nkind = "{kind}"\ndate = "2012"\n'
+    body += 'summary = "An event."\n'
+    body += 'topic = "other"\n' if kind == "context" else ""
+    body += extra
+    if cite:
+        body += '\n[[event.citation]]\nsource = "notes"\nlocator = "p. 1"\nquote = "a quote"\n'
+    return body
+
+
+def _ledger(root: Path, events: str | bytes, sources: str = _SOURCES, releases: str = _RELEASES):
+    (root / "r1").mkdir(parents=True)
+    (root / "sources.toml").write_text(sources, "utf-8")
+    (root / "releases.toml").write_text(releases, "utf-8")
+    path = root / "r1" / "10-events.toml"
+    if isinstance(events, str):
+        events = events.encode("utf-8")
+    path.write_bytes(events)
+    return path
+
+
+@reliability
+def test_a_well_formed_ledger_reads(tmp_path):
+    _ledger(tmp_path, _event_toml("e1") + _event_toml("e2"))
+    log = read_ledger(tmp_path)
+    log.verify()
+    assert [e.id for e in log] == ["e1", "e2"]
+
+
+_JOINED = 'operation = "ISAF"\npersonnel = true\n'
+
+
+@reliability
+@pytest.mark.parametrize(
+    ("fault", "second", "words"),
+    [
+        ("missing field", _event_toml("e2").replace('summary = "An event."\n', ""), "summary"),
+        ("unknown kind", _event_toml("e2", kind="coup"), "unknown kind 'coup'"),
+        ("wrong type", _event_toml("e2").replace('"An event."', "5"), "expected a string"),
+        ("wrong type", _event_toml("e2", _JOINED, "operation_joined"), "an integer"),
+        ("unknown field", _event_toml("e2", "colour = 'red'\n"), "colour"),
+        ("duplicate id", _event_toml("e1"), "'e1' is already in the log"),
+        (
+            "unknown source",
+            _event_toml("e2").replace('source = "notes"', 'source = "nope"'),
+            "unknown source 'nope'",
+        ),
+        ("no citation", _event_toml("e2", cite=False), "citation"),
+        ("bad date", _event_toml("e2").replace('"2012"', '"2023-02-30"'), "2023-02-30"),
+        ("newer schema", _event_toml("e2", f"schema_version = {SCHEMA_VERSION + 1}\n"), "newer"),
+        ("dangling reference", _event_toml("e2", 'supersedes = ["zz"]\n'), "'zz'"),
+        ("sets its release", _event_toml("e2", 'release = "r9"\n'), "release"),
+    ],
+)
+def test_a_faulty_ledger_event_is_a_ledger_error_naming_file_and_event(
+    tmp_path, fault, second, words
+):
+    path = _ledger(tmp_path, _event_toml("e1") + second)
+    with pytest.raises(LedgerError) as info:
+        read_ledger(tmp_path)
+    message = str(info.value)
+    assert info.value.path == str(path)
+    assert path.name in message and ("'e2'" in message or fault == "duplicate id"), message
+    assert words in message, message
+
+
+@reliability
+def test_unreadable_toml_is_a_ledger_error_naming_the_file(tmp_path):
+    path = _ledger(tmp_path, _event_toml("e1") + "\n[[event]\nid = 'e2'\n")
+    with pytest.raises(LedgerError) as info:
+        read_ledger(tmp_path)
+    assert info.value.path == str(path) and str(path) in str(info.value)
+
+
+@reliability
+@pytest.mark.parametrize(
+    ("file", "text"),
+    [
+        ("r1/10-events.toml", "event = 5\n"),
+        ("r1/10-events.toml", "event = 'abc'\n"),
+        ("r1/10-events.toml", "event = [1, 2]\n"),
+        ("sources.toml", "source = 5\n"),
+        ("sources.toml", "source = ['notes']\n"),
+        ("releases.toml", "release = 5\n"),
+    ],
+)
+def test_ledger_tables_of_the_wrong_shape_are_ledger_errors(tmp_path, file, text):
+    _ledger(tmp_path, _event_toml("e1"))
+    (tmp_path / file).write_text(text, "utf-8")
+    with pytest.raises(LedgerError) as info:
+        read_ledger(tmp_path)
+    assert info.value.path == str(tmp_path / file)
+
+
+@reliability
+@pytest.mark.parametrize("version", [0, -1])
+def test_an_impossible_old_schema_version_is_refused(tmp_path, version):
+    row = unstructure_event(testing.sample_event("x")) | {"schema_version": version}
+    with pytest.raises(steelbond.EventError, match="schema version"):
+        structure_event(row)
+    _ledger(tmp_path, _event_toml("e1", f"schema_version = {version}\n"))
+    with pytest.raises(LedgerError):
+        read_ledger(tmp_path)
+
+
+@reliability
+@pytest.mark.parametrize("file", ["sources.toml", "releases.toml"])
+def test_a_faulty_source_or_release_names_its_file(tmp_path, file):
+    _ledger(tmp_path, _event_toml("e1"))
+    text = (tmp_path / file).read_text("utf-8")
+    (tmp_path / file).write_text(text.replace('date = "20', 'dated = "20'), "utf-8")
+    with pytest.raises(LedgerError) as info:
+        read_ledger(tmp_path)
+    assert file in str(info.value) and info.value.path == str(tmp_path / file)
+
+
+@reliability
+def test_an_event_with_an_empty_citation_list_is_refused(tmp_path):
+    _ledger(tmp_path, _event_toml("e1", "citation = []\n", cite=False))
+    with pytest.raises(LedgerError, match="citation"):
+        read_ledger(tmp_path)
+
+
+@reliability
+def test_a_string_is_not_silently_split_into_a_tuple(tmp_path):
+    row = unstructure_event(testing.sample_event("x"))
+    del row["topic"]
+    row |= {"kind": "programme_signed", "programme": "IPCP", "areas": "cyber"}
+    with pytest.raises(steelbond.EventError, match="areas"):
+        structure_event(row)
+    extra = 'programme = "IPCP"\nareas = "cyber"\n'
+    _ledger(tmp_path, _event_toml("e1", extra, kind="programme_signed"))
+    with pytest.raises(LedgerError, match="areas"):
+        read_ledger(tmp_path)
+
+
+@reliability
+def test_a_ledger_file_that_is_not_utf8_is_a_ledger_error(tmp_path):
+    path = _ledger(tmp_path, _event_toml("e1").encode("utf-8").replace(b"An event", b"An \xff"))
+    with pytest.raises(LedgerError) as info:
+        read_ledger(tmp_path)
+    assert info.value.path == str(path)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import shutil
 
 import duckdb
 import pytest
@@ -12,6 +14,11 @@ from hypothesis import strategies as st
 import steelbond
 from steelbond.bundled import bundled_path
 from steelbond.views import VIEWS
+
+from .helpers import (
+    reliability,
+    sha,
+)
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +144,55 @@ def test_a_database_file_of_your_own_keeps_only_your_tables(tmp_path):
 def test_sql_returns_a_relation():
     rel = steelbond.sql("SELECT count(*) AS n FROM summits")
     assert rel.fetchall() == [(4,)]
+
+
+@reliability
+def test_the_sql_connection_can_neither_read_nor_write_files(tmp_path):
+    import duckdb
+
+    secret = tmp_path / "secret.csv"
+    secret.write_text("a,b\n1,2\n", "utf-8")
+    bundled = bundled_path()
+    digest = sha(bundled)
+    out = tmp_path / "out"
+    statements = [
+        f"COPY (SELECT 1) TO '{out}.csv'",
+        f"COPY events TO '{out}.parquet' (FORMAT parquet)",
+        f"COPY events TO '{bundled}' (FORMAT parquet)",
+        f"EXPORT DATABASE '{out}'",
+        f"ATTACH '{out}.db' AS other",
+        f"SELECT * FROM read_csv('{secret}')",
+        f"SELECT * FROM read_text('{secret}')",
+        f"SELECT * FROM read_blob('{secret}')",
+        f"SELECT * FROM '{secret}'",
+        f"SELECT * FROM read_parquet('{bundled}')",
+        f"SELECT * FROM glob('{tmp_path}/*')",
+        f"SET temp_directory = '{out}'",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "RESET enable_external_access",
+        "SET lock_configuration = false",
+    ]
+    con = steelbond.connect()
+    for statement in statements:
+        with pytest.raises(duckdb.Error):
+            con.execute(statement)
+    with pytest.raises(steelbond.QueryError) as info:  # steelbond's error, DuckDB's as cause
+        steelbond.sql(statements[0])
+    assert isinstance(info.value.__cause__, duckdb.Error)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]
+    assert sha(bundled) == digest
+    assert con.execute("SELECT count(*) FROM events").fetchone()[0] > 0  # and it still works
+
+
+@reliability
+def test_a_database_path_naming_the_bundled_file_does_not_write_it(tmp_path):
+    copy = tmp_path / "events.parquet"
+    shutil.copyfile(bundled_path(), copy)
+    digest = sha(copy)
+    con = steelbond.connect(copy)
+    with contextlib.suppress(Exception):
+        con.execute("CREATE TABLE t AS SELECT 1")
+    con.close()
+    assert sha(copy) == digest

@@ -1,6 +1,6 @@
 """Append events to a steelbond.LogFile one at a time, printing each returned head.
 
-A helper for ``tests/test_reliability.py``: the tests start it as a real subprocess and kill
+A helper for ``tests/test_folder.py``: the tests start it as a real subprocess and kill
 it (SIGKILL) at random moments, or start several at once on one file. Every line it prints
 is flushed at once, so the lines a killed writer left behind are exactly the appends that
 had returned.
