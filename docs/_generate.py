@@ -224,6 +224,25 @@ def cli_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def module_flow() -> str:
+    """The concepts page's picture of the modules and the flow of data, drawn from the
+    import graph that ``tools/import_graph.py`` reads from the source (and
+    ``tests/test_architecture.py`` holds to the picture's stages)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "tools" / "import_graph.py"
+    spec = importlib.util.spec_from_file_location("import_graph", path)
+    assert spec is not None and spec.loader is not None
+    import_graph = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(import_graph)
+    graph = import_graph.scan()
+    problems = import_graph.flow_problems(graph.imports)
+    if problems:
+        raise RuntimeError("the module picture does not fit the code: " + "; ".join(problems))
+    text: str = import_graph.render_flow(graph.imports)
+    return text
+
+
 def write_all(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     pages = (
@@ -232,6 +251,7 @@ def write_all(folder: Path) -> None:
         ("cli.rst", cli_reference()),
         ("sources.rst", bibliography()),
         ("certainty.rst", certainty()),
+        ("modules.inc", module_flow()),  # included by concepts.rst, not a page of its own
     )
     import matplotlib
 

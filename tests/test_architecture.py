@@ -187,3 +187,32 @@ def test_no_code_is_executed_from_data():
             assert relative or "import_module(module)" in line, line
     for args in re.findall(r"(?<![\w.])require\(([^)]*)\)", text):
         assert re.fullmatch(r'"[\w.]+", "\w+"', args) or args.startswith("module: str"), args
+
+
+def test_the_picture_of_the_flow_places_every_module_and_no_import_runs_against_it(graph):
+    assert import_graph.flow_problems(graph.imports) == []
+    short = {
+        (a.removeprefix("steelbond."), b.removeprefix("steelbond."))
+        for a, imported in graph.imports.items()
+        for b in imported
+    }
+    assert import_graph.BUILDS_THE_STATE.issubset(short)  # each exception is a real import
+
+
+def test_the_picture_fails_on_a_module_left_out_or_an_import_against_the_flow():
+    imports = {
+        "steelbond.dates": {"steelbond.views"},  # dates (first) importing an edge (last)
+        "steelbond.views": set(),
+        "steelbond.newcomer": set(),
+    }
+    problems = import_graph.flow_problems(imports)
+    assert "newcomer is in no stage of the picture" in problems
+    assert "dates (dates) imports views (edges), against the flow" in problems
+
+
+def test_the_concepts_page_shows_the_picture_drawn_from_the_code():
+    page = (ROOT / "docs" / "concepts.rst").read_text(encoding="utf-8")
+    assert ".. include:: _generated/modules.inc" in page
+    drawn = import_graph.render_flow(import_graph.scan(ROOT).imports)
+    for _, members in import_graph.STAGES:
+        assert all(m in drawn for m in members)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import textwrap
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -254,6 +255,136 @@ def importers(graph: dict[str, set[str]], modules: Iterable[str]) -> dict[str, s
     return out
 
 
+# --- the flow of data, as the concepts page draws it -----------------------------------------
+
+STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("dates", ("dates", "designation")),
+    ("events", ("kinds", "converter", "testing")),
+    (
+        "log",
+        (
+            "log",
+            "storage",
+            "bundled",
+            "formats",
+            "formats.parquet",
+            "formats.jsonl",
+            "formats.folder",
+            "formats.timeline",
+            "formats.atomic",
+        ),
+    ),
+    ("facts, replay", ("factmodel", "replay")),
+    ("state", ("state", "tables", "api")),
+    ("edges", ("views", "cli", "plot", "cite")),
+)
+"""The stages data flows through, in order, and the package's modules in each (without the
+``steelbond.`` prefix). Every import points back along the flow, to the module's own stage
+or an earlier one, with the exceptions of :data:`BUILDS_THE_STATE`."""
+BENEATH = ("errors", "frames", "_grown", "_pending")
+"""Modules every stage may use: the errors, dataframes and HTML, replay's shared sequences."""
+BUILD_TIME = ("ledger", "build")
+"""Modules run only to make the bundled data: they may use anything, and no stage uses them."""
+OLD_PATHS = ("logfile", "snapshot")
+"""Modules that only forward old import paths to the new ones, for one release."""
+BUILDS_THE_STATE = frozenset(
+    {("bundled", "state"), ("formats.timeline", "state"), ("replay", "state")}
+)
+"""The imports that point forward: replay builds the state's values (``steelbond.state``),
+and the shipped timelines are read back into them, so their modules import the values'
+module, which imports neither of them (nor the events, nor the log)."""
+
+
+ROLES = {
+    "views": "views (SQL)",
+    "cli": "cli (CLI)",
+    "cite": "cite (exports)",
+    "tables": "tables (Arrow)",
+}
+"""What an edge module is, where its name does not say it, as the picture labels it."""
+
+
+def _short(module: str) -> str:
+    return module.removeprefix(PACKAGE + ".")
+
+
+def flow_problems(imports: dict[str, set[str]]) -> list[str]:
+    """What keeps the package from the picture: a module in no stage or in two, a module
+    placed that does not exist, and any import pointing forward along the flow but those of
+    :data:`BUILDS_THE_STATE`."""
+    modules = {_short(m) for m in imports if m != PACKAGE}
+    placed: dict[str, str] = {}
+    problems = []
+    groups = [*STAGES, ("beneath", BENEATH), ("build time", BUILD_TIME), ("old", OLD_PATHS)]
+    for stage, members in groups:
+        for m in members:
+            if m in placed:
+                problems.append(f"{m} is in two stages: {placed[m]} and {stage}")
+            placed[m] = stage
+    problems += [f"{m} is in no stage of the picture" for m in sorted(modules - placed.keys())]
+    problems += [f"{m} is pictured but is no module" for m in sorted(placed.keys() - modules)]
+    order = {stage: k for k, (stage, _) in enumerate(STAGES)}
+    for module, imported in sorted(imports.items()):
+        source = placed.get(_short(module))
+        if source not in order:
+            continue
+        for other in sorted(imported):
+            target = placed.get(_short(other))
+            forward = target in order and order[target] > order[source]
+            if forward and (_short(module), _short(other)) not in BUILDS_THE_STATE:
+                problems.append(
+                    f"{_short(module)} ({source}) imports {_short(other)} ({target}), "
+                    "against the flow"
+                )
+    return problems
+
+
+def render_flow(imports: dict[str, set[str]]) -> str:
+    """The picture of the stages and their modules, as reStructuredText (a literal block),
+    with what each stage takes from the stages before it, read from ``imports``."""
+    columns = [
+        [stage, "-" * len(stage), *(ROLES.get(m, m) for m in members)] for stage, members in STAGES
+    ]
+    widths = [max(map(len, column)) for column in columns]
+    rows = max(map(len, columns))
+    lines = []
+    for r in range(rows):
+        cells = [
+            (column[r] if r < len(column) else "").ljust(width)
+            for column, width in zip(columns, widths, strict=True)
+        ]
+        joint = " --> " if r == 0 else "     "
+        lines.append(joint.join(cells).rstrip())
+    stage_of = {m: stage for stage, members in STAGES for m in members}
+    order = [stage for stage, _ in STAGES]
+    lines += ["", "what each stage imports from the stages before it:"]
+    for k, (stage, members) in enumerate(STAGES):
+        earlier: dict[str, set[str]] = {}
+        for m in members:
+            for other in imports.get(f"{PACKAGE}.{m}", ()):
+                target = stage_of.get(_short(other))
+                if target is not None and order.index(target) < k:
+                    earlier.setdefault(target, set()).add(_short(other))
+        if earlier:
+            taken = "; ".join(
+                f"{s}: {', '.join(sorted(earlier[s]))}" for s in order if s in earlier
+            )
+            lines += textwrap.wrap(
+                taken, 88, initial_indent=f"  {stage:<14} <- ", subsequent_indent=" " * 20
+            )
+    forward = sorted(f"{a} -> {b}" for a, b in BUILDS_THE_STATE)
+    lines += [
+        "",
+        "the only imports that point forward (the state's values, built by replay and read",
+        f"back from the shipped timelines): {', '.join(forward)}",
+        f"beneath every stage: {', '.join(BENEATH)}",
+        f"build time only (imported by no stage): {', '.join(BUILD_TIME)}",
+        f"old import paths, forwarding for one release: {', '.join(OLD_PATHS)}",
+    ]
+    body = "\n".join(("   " + line).rstrip() for line in lines)
+    return f"::\n\n{body}\n"
+
+
 if __name__ == "__main__":
     graph = scan()
     loops = cycles(graph.imports)
@@ -265,4 +396,7 @@ if __name__ == "__main__":
         f"{len(graph.imports)} modules, {len(loops)} import cycles, "
         f"{len(graph.reaches)} private reaches"
     )
-    sys.exit(1 if loops or graph.reaches else 0)
+    problems = flow_problems(graph.imports)
+    for problem in problems:
+        print("flow:", problem)
+    sys.exit(1 if loops or graph.reaches or problems else 0)
