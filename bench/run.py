@@ -418,7 +418,7 @@ def fig_warm(args: argparse.Namespace) -> Result:
 
     st = tl.states[len(tl.states) // 2]
     parts = {
-        "api._timeline lookup": lambda: steelbond.api._timeline(None, None),
+        "api.replayed lookup": lambda: steelbond.api.replayed(None, None),
         "to_day(str)": lambda: to_day("2015-06-30"),
         "Timeline.state_at(str)": lambda: tl.state_at("2015-06-30"),
         "attrs.evolve(state, date=d)": lambda: attrs.evolve(st, date=days[0]),
@@ -523,15 +523,16 @@ def fig_states_at(args: argparse.Namespace) -> Result:
     faster = sb_t < db_t and sb_t < pd_t
     # Where steelbond's time goes.
     import steelbond.tables as tables
+    from steelbond.dates import day_numbers
 
     tl = _bundled_timeline()
     parts = {}
-    parts["_days (input to int32)"] = median_time(lambda: tables._days(days), 3)[0]
+    parts["day_numbers (input to day numbers)"] = median_time(lambda: day_numbers(days), 3)[0]
     parts["timeline_table (rebuilt per call)"] = median_time(lambda: tables.timeline_table(tl), 3)[
         0
     ]
     tt = tables.timeline_table(tl)
-    wanted = tables._days(days)
+    wanted = day_numbers(days)
     starts = np.array([(d - tables._EPOCH).days for d in tl.starts], dtype=np.int32)
     idx = pa.array(np.searchsorted(starts, wanted, side="right") - 1)
     parts["np.searchsorted"] = median_time(
@@ -548,7 +549,7 @@ def fig_states_at(args: argparse.Namespace) -> Result:
     # What-if (a prototype here, not steelbond's code): the same answer with every state
     # column dictionary-encoded over the timeline's own column, indices = the interval.
     def dictionary_states() -> Any:
-        w = tables._days(days)
+        w = day_numbers(days)
         index = pa.array((np.searchsorted(starts, w, side="right") - 1).astype(np.int32))
         t = tables.timeline_table(tl)
         cols = [pa.array(w, pa.int32()).cast(pa.date32())]
