@@ -15,7 +15,7 @@ How a period is read (``at=``)
     days). That day is ``read_on``.
 ``"any"``, ``"all"``
     Each boolean stock (``mission_to_nato``, ``op_*``, ``coop_*``, ``dialogue``, and the
-    ``designation_*`` and ``programme_*`` indicators that stand for the categorical fields)
+    ``des_*`` indicators that stand for the categorical fields)
     says whether it held on any day, or on every day, of the period; the categorical text
     columns are left out, since a period can hold several values. The running totals and
     personnel are read on the period's last day. ``read_on`` is null.
@@ -211,6 +211,22 @@ def _day_number(day: _dt.date | None, default: int) -> int:
     return default if day is None else (day - _EPOCH).days
 
 
+def _arrow_type(name: str, values: Sequence[Any]) -> pa.DataType:
+    """A stock column's type, from its values, or its name when they are all null (an
+    operation's personnel that no source states): never Arrow's ``null`` type, which CSV,
+    Stata and R cannot type."""
+    import pyarrow as pa
+
+    sample = next((v for v in values if v is not None), None)
+    if isinstance(sample, bool):
+        return pa.bool_()
+    if isinstance(sample, int) or name.endswith(("_personnel", "_revisions", "_total")):
+        return pa.float64() if name == "trust_fund_usd_total" else pa.int64()
+    if isinstance(sample, float):
+        return pa.float64()
+    return pa.string()
+
+
 def _stock_rows(states: Sequence[State], operations: Sequence[str]) -> dict[str, list[Any]]:
     """Each timeline interval's stocks as scalars, one list per column."""
     cols: dict[str, list[Any]] = {}
@@ -221,7 +237,7 @@ def _stock_rows(states: Sequence[State], operations: Sequence[str]) -> dict[str,
     for s in states:
         put("designation", s.designation.value)
         for d in Designation:
-            put(f"designation_{d.value}", s.designation is d)
+            put(f"des_{d.value}", s.designation is d)
         put("programme", s.programme.name if s.programme else None)
         put(
             "programme_signed",
@@ -343,7 +359,8 @@ def panel(
             columns[name] = pa.array(held, mask=~stock_valid)
             continue
         columns[name] = pa.array(
-            [values[i] if ok else None for i, ok in zip(at_index, stock_valid, strict=True)]
+            [values[i] if ok else None for i, ok in zip(at_index, stock_valid, strict=True)],
+            _arrow_type(name, values),
         )
     columns.update(_flows(found, starts, ends, full))
     if len(partners) != 1:

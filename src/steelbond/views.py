@@ -34,7 +34,10 @@ Views and their columns:
     ``kind``, the fact's date (``date_text``, ``date_precision``, ``date_earliest``,
     ``date_latest``: the intersection of its reports' bounds), ``year`` (null unless the
     whole date lies in one year), ``reports`` (every report's id, log order),
-    ``report_count``, ``sources``, ``values_from`` (the most specific report, whose values
+    ``report_count``, ``sources``, ``source_kinds`` (the kinds of those documents:
+    ``official``, ``news_agency``, ``analysis``, ...), ``corroborated`` (true when two or more
+    documents state the fact; false where it rests on one alone), ``official_source`` (an
+    official text among them), ``values_from`` (the most specific report, whose values
     the fact takes), ``standing`` (false for a claim the state does not carry),
     ``dispute`` and ``claim`` (the dispute it is a claim of, and the claim's label), then
     every typed field as a column, as in ``events``.
@@ -76,6 +79,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -115,7 +119,7 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _fact_rows(found: Facts) -> pa.Table:
+def _fact_rows(found: Facts, source_kinds: Mapping[str, str]) -> pa.Table:
     """The ``facts`` view's rows: the facts as replay folds them, so SQL cannot differ."""
     import pyarrow as pa
 
@@ -140,6 +144,9 @@ def _fact_rows(found: Facts) -> pa.Table:
             ("reports", texts),
             ("report_count", pa.int64()),
             ("sources", texts),
+            ("source_kinds", texts),
+            ("corroborated", pa.bool_()),
+            ("official_source", pa.bool_()),
             ("values_from", text),
             ("standing", pa.bool_()),
             ("dispute", text),
@@ -168,6 +175,9 @@ def _fact_rows(found: Facts) -> pa.Table:
                 "reports": list(fact.reports),
                 "report_count": len(fact.reports),
                 "sources": list(fact.sources),
+                "source_kinds": sorted({source_kinds.get(s, "unknown") for s in fact.sources}),
+                "corroborated": len(set(fact.sources)) >= 2,
+                "official_source": any(source_kinds.get(s) == "official" for s in fact.sources),
                 "values_from": fact.values_from,
                 "standing": fact.id not in found.losing,
                 "dispute": dispute.id if dispute else None,
@@ -298,7 +308,8 @@ def connect(
     else:
         con.register("_steelbond_file", log_to_table(log))
     con.register("_steelbond_timeline", timeline(as_of_release=as_of_release, log=log))
-    con.register("_steelbond_fact_rows", _fact_rows(found))
+    kinds = {s.id: s.kind for s in view.sources}
+    con.register("_steelbond_fact_rows", _fact_rows(found, kinds))
     con.register("_steelbond_dispute_rows", _dispute_rows(found))
     con.register(
         "_steelbond_sources",
