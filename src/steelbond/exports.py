@@ -17,7 +17,7 @@
 
 Every column is a scalar: a list of ids is joined with ``"; "`` (ids never hold a
 semicolon), and the few nested values (a dispute's claims) are JSON text. Each table is
-written as CSV (UTF-8, a header row, empty cells for missing values, ``true``/``false``),
+written as CSV (UTF-8, a header row, empty cells for missing values, ``TRUE``/``FALSE``),
 as Parquet, and, where pandas is installed (``pip install 'steelbond[stata]'``), as Stata
 ``.dta`` (version 118) with variable labels and value labels for ``designation``. Beside
 them: ``codebook.md`` (every table and column with its meaning) and ``datapackage.json``
@@ -53,6 +53,7 @@ __all__ = [
     "flat_csv",
     "flatten",
     "tables",
+    "write_table",
 ]
 
 TABLES = (
@@ -187,18 +188,12 @@ def export(
     flat = tables(as_of_release=as_of_release, log=log)
     written: list[Path] = []
     for name, table in flat.items():
-        if "csv" in chosen:
-            written.append(_write_csv(table, folder / f"{name}.csv"))
-        if "parquet" in chosen:
-            import pyarrow.parquet as pq
-
-            pq.write_table(table, folder / f"{name}.parquet")
-            written.append(folder / f"{name}.parquet")
-        if "dta" in chosen:
-            written.append(_write_dta(name, table, folder / f"{name}.dta"))
-    codebook = folder / "codebook.md"
-    codebook.write_text(codebook(flat), encoding="utf-8")
-    written.append(codebook)
+        for format in FORMATS:
+            if format in chosen:
+                written.append(write_table(table, folder / f"{name}.{format}", format, name=name))
+    book = folder / "codebook.md"
+    book.write_text(codebook(flat), encoding="utf-8")
+    written.append(book)
     if "csv" in chosen:
         package = folder / "datapackage.json"
         document = datapackage(flat, {n: f"{n}.csv" for n in flat})
@@ -207,13 +202,45 @@ def export(
     return Exported(directory=folder, files=tuple(written))
 
 
+def write_table(
+    table: pa.Table, path: str | os.PathLike[str], format: str, *, name: str = "table"
+) -> Path:
+    """Write one flat table to ``path`` as ``csv``, ``parquet`` or ``dta`` (Stata; its
+    variable labels come from the codebook, ``name`` saying which table it is)."""
+    if format not in FORMATS:
+        raise ArgumentError(f"format {shown(format)} is not one of {', '.join(FORMATS)}", format)
+    from .storage import refuse_installed
+
+    target = Path(path)
+    refuse_installed(target)
+    if format == "csv":
+        return _write_csv(table, target)
+    if format == "parquet":
+        import pyarrow.parquet as pq
+
+        pq.write_table(table, target)
+        return target
+    return _write_dta(name, table, target)
+
+
 def flat_csv(table: pa.Table) -> bytes:
     """A flat table as CSV bytes: UTF-8, a header row, empty cells for nulls."""
     import pyarrow as pa
     import pyarrow.csv as pcsv
 
+    import pyarrow.compute as pc
+
+    # TRUE/FALSE: what base R's read.csv reads as logical (it keeps "true" as text), and
+    # what pandas and the data package's schema read as booleans too
+    columns = [
+        pc.if_else(c, "TRUE", "FALSE") if pa.types.is_boolean(c.type) else c for c in table.columns
+    ]
     sink = pa.BufferOutputStream()
-    pcsv.write_csv(table, sink, pcsv.WriteOptions(quoting_style="needed"))
+    pcsv.write_csv(
+        pa.table(columns, names=table.column_names),
+        sink,
+        pcsv.WriteOptions(quoting_style="needed"),
+    )
     return bytes(sink.getvalue().to_pybytes())
 
 
@@ -244,16 +271,17 @@ def _write_dta(name: str, table: pa.Table, path: Path) -> Path:
         elif pa.types.is_date32(field.type):
             columns[field.name] = pd.to_datetime(column.to_pandas())
             dates[field.name] = "td"
+        elif field.name == "designation" and name.startswith("panel"):
+            # value labels: Stata stores the designation as a labelled integer
+            columns[field.name] = pd.Categorical(
+                column.to_pylist(), categories=[d.value for d in Designation]
+            )
         elif pa.types.is_string(field.type):
             # Stata's missing string is the empty string
             columns[field.name] = pc.fill_null(column, "").to_pandas().astype(object)
         else:
             columns[field.name] = column.to_pandas()
     frame = pd.DataFrame(columns)
-    if "designation" in frame and name.startswith("panel"):
-        frame["designation"] = pd.Categorical(
-            frame["designation"], categories=[d.value for d in Designation]
-        )
     long_text = [
         c
         for c in frame.columns
@@ -435,6 +463,11 @@ def datapackage(flat: Mapping[str, pa.Table], paths: Mapping[str, str]) -> dict[
                 "name": f.name,
                 "type": _frictionless_type(f.type),
                 "description": describe(name, f.name),
+                **(
+                    {"trueValues": ["TRUE"], "falseValues": ["FALSE"]}
+                    if _frictionless_type(f.type) == "boolean"
+                    else {}
+                ),
             }
             for f in table.schema
         ]
