@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import numpy as np
 import pytest
@@ -143,7 +144,7 @@ def test_a_summit_dated_wider_than_a_month_is_uncertain_in_every_month_it_may_fa
 
 def test_the_running_totals_grow_by_the_flows_where_nothing_is_uncertain() -> None:
     rows = _rows(start=2002, end=2025)
-    for before, row in zip(rows, rows[1:], strict=False):
+    for before, row in itertools.pairwise(rows):
         if row["summits_attended_uncertain"] or row["summits_disputed"]:
             continue
         grown = row["summits_total"] - before["summits_total"]  # type: ignore[operator]

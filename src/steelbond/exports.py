@@ -226,9 +226,8 @@ def write_table(
 def flat_csv(table: pa.Table) -> bytes:
     """A flat table as CSV bytes: UTF-8, a header row, empty cells for nulls."""
     import pyarrow as pa
-    import pyarrow.csv as pcsv
-
     import pyarrow.compute as pc
+    import pyarrow.csv as pcsv
 
     # TRUE/FALSE: what base R's read.csv reads as logical (it keeps "true" as text), and
     # what pandas and the data package's schema read as booleans too
