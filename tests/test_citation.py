@@ -125,3 +125,12 @@ def test_the_release_workflow_publishes_with_trusted_publishing():
     assert publish["permissions"]["id-token"] == "write"
     assert any("pypa/gh-action-pypi-publish" in s.get("uses", "") for s in publish["steps"])
     assert "tags" in workflow[True]["push"]  # YAML reads the key `on` as True
+
+
+def test_package_metadata_rates_at_least_nine_with_pyroma():
+    """pyroma's checks of what PyPI users see (description, classifiers, author e-mail...)."""
+    from pyroma import projectdata, ratings
+
+    data = projectdata.get_data(str(ROOT))
+    rating = ratings.rate(data)
+    assert rating[0] >= 9, rating[1]

@@ -292,7 +292,7 @@ def day_numbers(days: Iterable[object]) -> Any:
     """Many query dates as a NumPy int64 array of days since 1970-01-01 (no narrowing
     before the coverage check, so a far date cannot wrap into a covered one).
 
-    ``days`` may be an iterable of what :func:`to_day` reads, an Arrow ``date32`` array, a
+    ``days`` may be an iterable of what ``to_day`` reads, an Arrow ``date32`` array, a
     NumPy ``datetime64`` array, a pandas ``DatetimeIndex`` or ``Series``, or a polars
     ``Date`` or ``Datetime`` Series.
 

@@ -1,6 +1,6 @@
 """Exports: the release as flat, documented tables for R, Stata, spreadsheets and Frictionless.
 
-:func:`export` writes, into a folder of your choosing, one file per table and format:
+:func:`steelbond.export` writes, into a folder of your choosing, one file per table and format:
 
 ========================  ===============================================================
 ``events``                every event of the release, one row each (``effective`` false
@@ -67,16 +67,16 @@ TABLES = (
     "panel_year",
     "panel_day",
 )
-"""The tables :func:`export` writes, in order."""
+"""The tables :func:`steelbond.export` writes, in order."""
 FORMATS = ("csv", "parquet", "dta")
-"""The formats :func:`export` can write."""
+"""The formats :func:`steelbond.export` can write."""
 JOIN = "; "
 """What a list of ids or names is joined with in the flat tables."""
 
 
 @attrs.frozen
 class Exported:
-    """What :func:`export` wrote: the folder, and every file, in the order written."""
+    """What :func:`steelbond.export` wrote: the folder, and every file, in the order written."""
 
     directory: Path
     files: tuple[Path, ...]
@@ -131,7 +131,7 @@ def flatten(table: pa.Table) -> pa.Table:
 
 
 def tables(*, as_of_release: str | None = None, log: EventLog | None = None) -> dict[str, pa.Table]:
-    """The flat tables :func:`export` writes, by name, as Arrow tables."""
+    """The flat tables :func:`steelbond.export` writes, by name, as Arrow tables."""
     from .api import check_common, replayed
     from .panels import panel
     from .views import connect

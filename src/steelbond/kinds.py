@@ -306,12 +306,12 @@ class ArmsDeal(Event):
     currency: str | None = None
     """The ISO 4217 code of ``value`` (``USD``, ``EUR``, ``PLN``, ``KRW``...)."""
     value_note: str | None = None
-    """Why there is no value: which sources were read and that none states one (added in
-    data 0.3.0). A deal recorded from 0.3.0 on has a value or this note."""
+    """The reason there is no value, added in data 0.3.0; it names the sources read and says
+    that none states one. A deal recorded from 0.3.0 on has a value or this note."""
     under: str | None = None
-    """The framework agreement (or MoU) this executive contract is concluded under: the id
-    of an earlier arms deal (added in data 0.3.0). Unlike ``part_of``, the contract is a deal
-    of its own and counts."""
+    """The id of the earlier arms deal, a framework agreement or memorandum of understanding,
+    that this executive contract is concluded under (added in data 0.3.0). Unlike
+    ``part_of``, the contract is a deal of its own and counts."""
 
 
 @attrs.frozen(kw_only=True)

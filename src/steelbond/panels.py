@@ -33,7 +33,7 @@ summit dated only "2012" in a monthly panel) is not counted anywhere, and sets
 ``<flow>_uncertain`` on every period it may fall in: steelbond does not pick a month for
 it. ``<flow>_disputed`` is set where a fact of a dispute (carried or not) may fall in the
 period. The stocks' ``<field>_uncertain`` and ``<field>_disputed`` flags are the state's own
-(:attr:`steelbond.State.uncertain_fields`, :attr:`steelbond.State.disputed_fields`).
+(the state's ``uncertain_fields`` and ``disputed_fields``).
 
 Coverage
 --------
@@ -91,7 +91,7 @@ def _slug(text: str) -> str:
 
 @attrs.frozen
 class Panel:
-    """A country-period panel: :attr:`table` (one row per partner and period, scalar columns
+    """A country-period panel: ``table`` (one row per partner and period, scalar columns
     only), how it was read, and the documents behind its values.
 
     >>> import steelbond
@@ -106,7 +106,7 @@ class Panel:
     release: str
     partners: tuple[str, ...]
     sources: tuple[Source, ...]
-    """The documents cited by the events behind the panel's values: the states it reads and
+    """The documents cited by the events behind the panel's values, the states it reads and
     the facts its flows count (what :func:`steelbond.cite` lists for it)."""
 
     def __len__(self) -> int:
