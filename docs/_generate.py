@@ -12,13 +12,13 @@ from steelbond.kinds import Event
 from steelbond.replay import State
 
 
-
 def _width(text: str) -> int:
     """Columns the text takes, as docutils counts them for a title's underline (wide and
     full-width characters, as in Korean, take two)."""
     import unicodedata
 
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
 
 def _type_name(tp: object) -> str:
     text = (
