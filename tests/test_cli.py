@@ -105,9 +105,20 @@ def test_the_readme_sql_example_runs_as_written():
     assert namespace["rows"]
 
 
-def test_the_readme_cli_example_runs_as_written():
+def test_the_readme_cli_example_runs_as_written(tmp_path):
+    """Each line as a shell runs it (redirections included), in a folder of its own."""
     (block,) = [b for b in _readme_blocks("sh") if b.startswith("steelbond ")]
+    command = f"{shlex.quote(sys.executable)} -m steelbond.cli"
     for line in block.strip().splitlines():
-        out = run(*shlex.split(line)[1:])
+        before = set(tmp_path.rglob("*"))
+        out = subprocess.run(
+            line.replace("steelbond", command, 1),
+            shell=True,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert out.returncode == 0, out.stderr
-        assert out.stdout.strip()
+        made = [p for p in set(tmp_path.rglob("*")) - before if p.is_file()]
+        assert out.stdout.strip() or (made and all(p.stat().st_size for p in made)), line

@@ -228,7 +228,7 @@ def bad_query_days(draw: st.DrawFn) -> object:
     return draw(
         st.one_of(
             aware_datetimes,
-            st.datetimes(),
+            st.datetimes().filter(lambda d: d.time() != dt.time(0)),  # midnight is a day
             st.floats(),
             st.integers(),
             malformed_dates(),
