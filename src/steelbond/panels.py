@@ -344,6 +344,7 @@ def panel(
     for area in sorted({a for s in area_sets for a in s}):
         stocks[f"coop_{_slug(area)}"] = [area in a for a in area_sets]
 
+    rows = pa.array(at_index.astype(np.int32), pa.int32(), mask=~stock_valid)
     text_stocks = ("designation", "programme", "programme_signed", "dialogue_since")
     flags = {name for name in stocks if name.endswith(("_uncertain", "_disputed"))}
     columns: dict[str, Any] = {}
@@ -358,10 +359,8 @@ def panel(
             held = hits > 0 if (at == "any" or name in flags) else hits == spans
             columns[name] = pa.array(held, mask=~stock_valid)
             continue
-        columns[name] = pa.array(
-            [values[i] if ok else None for i, ok in zip(at_index, stock_valid, strict=True)],
-            _arrow_type(name, values),
-        )
+        # one value per interval, gathered by Arrow (a null index where not covered)
+        columns[name] = pa.array(values, _arrow_type(name, values)).take(rows)
     columns.update(_flows(found, starts, ends, full))
     if len(partners) != 1:
         raise ArgumentError(
@@ -379,7 +378,8 @@ def panel(
         }
     )
     behind = _behind(timeline, at_index, first_index, stock_valid, found, starts, ends, full)
-    cited = {c.source for e in released if e.id in behind for c in released.citations_of(e)}
+    by_event = _sources_by_event(released)
+    cited = {source for event_id in behind for source in by_event.get(event_id, ())}
     return Panel(
         table=table,
         by=by,
@@ -557,6 +557,28 @@ def _behind(
         if where >= 0 and full[where]:
             behind.update(f.reports)
     return behind
+
+
+_SOURCES_BY_EVENT: dict[int, tuple[EventLog, dict[str, frozenset[str]]]] = {}
+
+
+def _sources_by_event(log: EventLog) -> dict[str, frozenset[str]]:
+    """Each event's documents as the log reads them: its own citations' and those of the
+    ``citation_added`` events that add to it (cached per log: a log is immutable)."""
+    from .kinds import CitationAdded
+
+    cached = _SOURCES_BY_EVENT.get(id(log))
+    if cached is not None and cached[0] is log:
+        return cached[1]
+    found: dict[str, set[str]] = {e.id: {c.source for c in e.citations} for e in log}
+    for e in log.effective():
+        if isinstance(e, CitationAdded):
+            found.setdefault(e.adds_to, set()).update(c.source for c in e.citations)
+    result = {k: frozenset(v) for k, v in found.items()}
+    if len(_SOURCES_BY_EVENT) > 32:
+        _SOURCES_BY_EVENT.clear()
+    _SOURCES_BY_EVENT[id(log)] = (log, result)
+    return result
 
 
 def _partners(partner: object, known: Sequence[str]) -> tuple[str, ...]:
