@@ -231,6 +231,43 @@ def cli_reference() -> str:
     return "\n".join(lines) + "\n"
 
 
+def corrections() -> str:
+    """The data changelog of corrections: every event of each release that corrects
+    (``supersedes``), withdraws (``retracts``) or adds quotes to (``adds_to``) an earlier
+    one, with what it changes. Released events are never edited; this is how they change."""
+    lines = [
+        "Corrections, release by release",
+        "===============================",
+        "",
+        "Released events are never edited. A correction is a new event that names the one",
+        "it supersedes; a retraction withdraws one; a ``citation_added`` event adds a verbatim",
+        "quote to one. This page lists every such event of every release, generated from",
+        "the data.",
+        "",
+    ]
+    log = steelbond.bundled_log()
+    for release in log.release_names():
+        rows = []
+        for e in log:
+            if e.release != release:
+                continue
+            targets = [*e.supersedes]
+            for name in ("retracts", "adds_to"):
+                value = getattr(e, name, None)
+                if value:
+                    targets.append(value)
+            if targets:
+                verb = {"retraction": "retracts", "citation_added": "adds quotes to"}.get(
+                    type(e).kind, "supersedes"
+                )
+                changed = ", ".join(f"``{t}``" for t in targets)
+                rows.append(f"- ``{e.id}`` {verb} {changed}: {e.summary}")
+        if rows:
+            title = f"Release {release} ({len(rows)})"
+            lines += [title, "-" * len(title), "", *rows, ""]
+    return "\n".join(lines) + "\n"
+
+
 def write_all(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     pages = (
@@ -239,6 +276,7 @@ def write_all(folder: Path) -> None:
         ("cli.rst", cli_reference()),
         ("sources.rst", bibliography()),
         ("certainty.rst", certainty()),
+        ("corrections.rst", corrections()),
     )
     import matplotlib
 

@@ -347,6 +347,7 @@ _FIXED = {
     "claim": "label of its claim in that dispute",
     "first_seq": "log position of its first report",
     "part_of_fact": "the arms deal (fact id) this item line belongs to",
+    "under_fact": "the framework agreement (fact id) this contract is concluded under",
     "conflict_id": "id of the conflict event",
     "note": "what the disagreement is",
     "event_kind": "kind of the event on this side",

@@ -39,7 +39,9 @@ Views and their columns:
     documents state the fact; false where it rests on one alone), ``official_source`` (an
     official text among them), ``values_from`` (the most specific report, whose values
     the fact takes), ``standing`` (false for a claim the state does not carry),
-    ``dispute`` and ``claim`` (the dispute it is a claim of, and the claim's label), then
+    ``dispute`` and ``claim`` (the dispute it is a claim of, and the claim's label),
+    ``first_seq``, ``part_of_fact`` and ``under_fact`` (the facts an arms deal's
+    ``part_of`` and ``under`` name), then
     every typed field as a column, as in ``events``.
 ``disputes``
     One row per claim of each dispute: ``dispute_id``, ``claim`` (its label), ``carried``
@@ -60,15 +62,20 @@ Views and their columns:
 ``arms_deals``
     Arms trade with NATO members, one row per deal (a standing fact that is not an item
     line of another): ``id``, ``year`` (null when the year is uncertain), ``buyer``,
-    ``seller``, ``item``, ``stage``, ``quantity``, ``quantity_approximate``, ``value_usd``,
-    ``value_approximate``, ``date_text``, ``date_latest``, ``reports``, ``values_from``,
-    ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state
+    ``seller``, ``item``, ``stage`` (``talks``, ``mou``, ``framework``, ``contract``,
+    ``delivery``, ``purchase``, ``other``), ``quantity``, ``quantity_approximate``,
+    ``value`` and ``currency`` (as the source states them), ``value_usd`` (only where a
+    source states dollars: currencies are never converted), ``value_approximate``,
+    ``value_note`` (why a deal has no value), ``under`` (the framework agreement an
+    executive contract is concluded under), ``date_text``, ``date_latest``, ``reports``,
+    ``values_from``, ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state
     does not carry (a competing figure for the same deal) is not a row here; ``disputes``
     and ``facts`` list it.
 ``arms_deal_items``
     The item lines of deals (``part_of``: one contract for several systems, reported with
     one value): ``deal`` (the deal's id), ``id``, ``item``, ``quantity``,
-    ``quantity_approximate``, ``value_usd``, ``value_approximate``, ``date_text``,
+    ``quantity_approximate``, ``value``, ``currency``, ``value_usd``, ``value_approximate``,
+    ``date_text``,
     ``reports``, ``values_from``, ``sources``, ``dispute``.
 ``conflicts``
     One row per side of each recorded disagreement: ``conflict_id``, ``note``,
@@ -153,13 +160,14 @@ def _fact_rows(found: Facts, source_kinds: Mapping[str, str]) -> pa.Table:
             ("claim", text),
             ("first_seq", pa.int64()),
             ("part_of_fact", text),
+            ("under_fact", text),
             *typed,
         ]
     )
     rows = []
     for fact in found.facts:
         values = converter.unstructure(fact.event)
-        part_of = values.get("part_of")
+        part_of, under = values.get("part_of"), values.get("under")
         lo, hi = fact.date.earliest, fact.date.latest
         one_year = lo is not None and hi is not None and lo.year == hi.year
         dispute = dispute_of.get(fact.id)
@@ -184,6 +192,7 @@ def _fact_rows(found: Facts, source_kinds: Mapping[str, str]) -> pa.Table:
                 "claim": label_of.get(fact.id),
                 "first_seq": fact.first_seq,
                 "part_of_fact": None if part_of is None else found.fact_of.get(part_of, part_of),
+                "under_fact": None if under is None else found.fact_of.get(under, under),
                 **{f.name: values.get(f.name) for f in typed},
             }
         )
@@ -373,13 +382,14 @@ def connect(
         ),
         """CREATE TEMP VIEW arms_deal_items AS
             SELECT part_of_fact AS deal, fact_id AS id, item, quantity, quantity_approximate,
-                   value_usd, value_approximate, date_text, reports, values_from, sources,
-                   dispute
+                   value, currency, value_usd, value_approximate, date_text, reports,
+                   values_from, sources, dispute
             FROM facts WHERE kind = 'arms_deal' AND standing AND part_of_fact IS NOT NULL
             ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW arms_deals AS
             SELECT fact_id AS id, year, buyer, seller, f.item, stage, f.quantity,
-                   f.quantity_approximate, f.value_usd, f.value_approximate, f.date_text,
+                   f.quantity_approximate, f.value, f.currency, f.value_usd,
+                   f.value_approximate, f.value_note, f.under_fact AS under, f.date_text,
                    f.date_latest, f.reports, f.values_from, f.sources, f.dispute,
                    coalesce(i.items, []) AS items
             FROM facts f
