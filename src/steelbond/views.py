@@ -68,9 +68,9 @@ Views and their columns:
     source states dollars: currencies are never converted), ``value_approximate``,
     ``value_note`` (why a deal has no value), ``under`` (the framework agreement an
     executive contract is concluded under), ``date_text``, ``date_latest``, ``reports``,
-    ``values_from``, ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state
-    does not carry (a competing figure for the same deal) is not a row here; ``disputes``
-    and ``facts`` list it.
+    ``values_from``, ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A
+    claim the state does not carry (a competing figure for the same deal) is not a row
+    here; ``disputes`` and ``facts`` list it.
 ``arms_deal_items``
     The item lines of deals (``part_of``: one contract for several systems, reported with
     one value): ``deal`` (the deal's id), ``id``, ``item``, ``quantity``,
