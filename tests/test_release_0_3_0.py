@@ -17,7 +17,7 @@ RELEASES = Path(__file__).parent / "data" / "releases"
 STATE_CHANGING = sorted(k for k, cls in KINDS.items() if cls.changes_state)
 
 
-@pytest.mark.parametrize("release", ["0.1.0", "0.2.0"])
+@pytest.mark.parametrize("release", ["0.1.0", "0.2.0", "0.3.0"])
 def test_as_of_an_old_release_answers_exactly_as_its_file_does(release: str) -> None:
     released = read_log(RELEASES / release / "events.parquet")
     first = steelbond.timeline(log=released).to_pylist()[0]["valid_from"]
@@ -28,7 +28,7 @@ def test_as_of_an_old_release_answers_exactly_as_its_file_does(release: str) -> 
     )
 
 
-@pytest.mark.parametrize("release", ["0.1.0", "0.2.0"])
+@pytest.mark.parametrize("release", ["0.1.0", "0.2.0", "0.3.0"])
 def test_nothing_released_was_edited(release: str) -> None:
     released = read_log(RELEASES / release / "events.parquet")
     assert list(steelbond.bundled_log())[: len(released)] == list(released)
