@@ -81,7 +81,7 @@ def figure(args: argparse.Namespace, logs: Logs) -> Result:
     # read as days; the rest is finding each date's interval and gathering the rows.
     import attrs
 
-    import steelbond.tables
+    import steelbond.dates
 
     tl = bundled_timeline()
     tl.states_at(days)  # untimed: its states' lazily filled lists filled, its table built
@@ -89,8 +89,8 @@ def figure(args: argparse.Namespace, logs: Logs) -> Result:
     parts["Timeline.to_arrow() of a fresh copy of the timeline (cached after)"] = median_time(
         lambda: attrs.evolve(tl).to_arrow(), 3
     )[0]
-    parts["steelbond.tables.day_numbers(days): the dates as int64 days, checked"] = median_time(
-        lambda: steelbond.tables.day_numbers(days), 3
+    parts["steelbond.dates.day_numbers(days): the dates as int64 days, checked"] = median_time(
+        lambda: steelbond.dates.day_numbers(days), 3
     )[0]
     parts["Timeline.states_at(days), all of it (the call above, timed)"] = median_time(
         lambda: tl.states_at(days), 3

@@ -51,13 +51,16 @@ def figure(args: argparse.Namespace, logs: Logs) -> Result:
     dates = per_call(days)
     ms, md = statistics.median(strings), statistics.median(dates)
     overhead = statistics.median([(lambda t: pc() - t)(pc()) for _ in range(1000)]) / 1e9
-    # Where it goes: to_day, bisect, attrs.evolve.
+    # Where it goes: the timeline lookup, to_day, bisect, attrs.evolve.
     import attrs
 
     from steelbond.dates import to_day
 
     st = tl.states[len(tl.states) // 2]
+    import steelbond.api
+
     parts = {
+        "api.replayed(None, None): the cached timeline": lambda: steelbond.api.replayed(None, None),
         "to_day(str)": lambda: to_day("2015-06-30"),
         "Timeline.state_at(str)": lambda: tl.state_at("2015-06-30"),
         "attrs.evolve(state, date=d)": lambda: attrs.evolve(st, date=days[0]),

@@ -12,6 +12,14 @@ from steelbond.kinds import Event
 from steelbond.replay import State
 
 
+def _width(text: str) -> int:
+    """Columns the text takes, as docutils counts them for a title's underline (wide and
+    full-width characters, as in Korean, take two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 def _type_name(tp: object) -> str:
     text = (
         str(tp)
@@ -135,7 +143,7 @@ def chronology() -> str:
         head = f"{e.date} — {e.summary}"
         lines += [
             head,
-            "-" * len(head),
+            "-" * _width(head),
             "",
             f"``{e.id}`` · kind ``{type(e).kind}`` · release {e.release}",
             "",
@@ -243,6 +251,43 @@ def module_flow() -> str:
     return text
 
 
+def corrections() -> str:
+    """The data changelog of corrections: every event of each release that corrects
+    (``supersedes``), withdraws (``retracts``) or adds quotes to (``adds_to``) an earlier
+    one, with what it changes. Released events are never edited; this is how they change."""
+    lines = [
+        "Corrections, release by release",
+        "===============================",
+        "",
+        "Released events are never edited. A correction is a new event that names the one",
+        "it supersedes; a retraction withdraws one; a ``citation_added`` event adds a verbatim",
+        "quote to one. This page lists every such event of every release, generated from",
+        "the data.",
+        "",
+    ]
+    log = steelbond.bundled_log()
+    for release in log.release_names():
+        rows = []
+        for e in log:
+            if e.release != release:
+                continue
+            targets = [*e.supersedes]
+            for name in ("retracts", "adds_to"):
+                value = getattr(e, name, None)
+                if value:
+                    targets.append(value)
+            if targets:
+                verb = {"retraction": "retracts", "citation_added": "adds quotes to"}.get(
+                    type(e).kind, "supersedes"
+                )
+                changed = ", ".join(f"``{t}``" for t in targets)
+                rows.append(f"- ``{e.id}`` {verb} {changed}: {e.summary}")
+        if rows:
+            title = f"Release {release} ({len(rows)})"
+            lines += [title, "-" * len(title), "", *rows, ""]
+    return "\n".join(lines) + "\n"
+
+
 def write_all(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     pages = (
@@ -252,6 +297,7 @@ def write_all(folder: Path) -> None:
         ("sources.rst", bibliography()),
         ("certainty.rst", certainty()),
         ("modules.inc", module_flow()),  # included by concepts.rst, not a page of its own
+        ("corrections.rst", corrections()),
     )
     import matplotlib
 

@@ -39,7 +39,6 @@ DOMAIN = (
     "steelbond._grown",
     "steelbond._pending",
     "steelbond.converter",
-    "steelbond.dates",
     "steelbond.designation",
     "steelbond.errors",
     "steelbond.factmodel",
@@ -48,7 +47,9 @@ DOMAIN = (
     "steelbond.replay",
     "steelbond.state",
 )
-"""Events, the log and replay: the core, which knows nothing of storage or SQL."""
+"""Events, the log and replay: the core, which knows nothing of storage or SQL. (Not
+``steelbond.dates``: its ``day_numbers`` reads many query dates from NumPy, Arrow, pandas or
+polars, importing NumPy and pyarrow when it is called; replay never calls it.)"""
 ENGINES = {"pyarrow", "numpy", "duckdb", "pandas", "polars", "matplotlib", "sqlite3"}
 BUILD_TIME = {"steelbond.build", "steelbond.ledger"}
 """Code that makes the bundled data, never run by a query."""

@@ -114,13 +114,21 @@ def test_a_partial_date_whose_parts_disagree_with_its_text_is_refused():
         None,
         20150630,
         1.5,
-        dt.datetime(2015, 6, 30),
+        dt.datetime(2015, 6, 30, 12),
+        dt.datetime(2015, 6, 30, 0, 0, 1),
         dt.datetime(2015, 6, 30, tzinfo=dt.UTC),
     ],
 )
 def test_query_days_are_read_strictly(bad):
     with pytest.raises(DateError):
         to_day(bad)
+
+
+@given(st.dates(min_value=dt.date(1000, 1, 1)))
+def test_a_naive_datetime_at_midnight_names_its_day(day):
+    """A pandas Timestamp or datetime at midnight, without a zone, is a day; any other
+    time or a zone is refused above, since cutting it would decide the day silently."""
+    assert to_day(dt.datetime(day.year, day.month, day.day)) == day
 
 
 @given(st.dates(min_value=dt.date(1000, 1, 1)))
@@ -277,7 +285,7 @@ def bad_query_days(draw: st.DrawFn) -> object:
     return draw(
         st.one_of(
             aware_datetimes,
-            st.datetimes(),
+            st.datetimes().filter(lambda d: d.time() != dt.time(0)),  # midnight is a day
             st.floats(),
             st.integers(),
             malformed_dates(),

@@ -48,8 +48,7 @@ if __name__ == "__main__":
 
     bundled_log.cache_clear()
     bundled_timeline.cache_clear()
-    from datapackage import TARGET as PACKAGE  # tools/datapackage.py, beside this
-    from datapackage import render
+    from datapackage import write  # tools/datapackage.py, beside this
 
-    PACKAGE.write_text(render(), encoding="utf-8")
+    write()
     print(f"wrote {DATA / 'events.parquet'} ({len(log)} events, head {log.head[:12]})")

@@ -10,6 +10,16 @@ PY=${PYTHON:-python3}
 # The official CITATION.cff schema ships inside cffconvert; its own dependencies include a
 # ruamel.yaml that does not build on every machine, and the test needs only the schema file.
 .venv/bin/python -m pip install -q --no-deps 'cffconvert>=2'
+# R reads the exports in the docs' base-R recipe; a test runs it. Where R is missing and
+# Debian's apt can install it (CI runs as root), install it; in CI the test may not skip.
+if ! command -v Rscript >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 \
+    && [ "$(id -u)" = 0 ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends r-base-core \
+        >/dev/null || { apt-get update -q >/dev/null \
+        && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+            r-base-core >/dev/null; }
+fi
+if [ -n "${CI:-}" ]; then export STEELBOND_REQUIRE_R=1; fi
 .venv/bin/ruff check src tests tools bench docs
 .venv/bin/ruff format --check src tests tools bench docs
 .venv/bin/mypy

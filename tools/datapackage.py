@@ -1,87 +1,53 @@
-"""Write datapackage.json (Frictionless Data Package) from the code's own Arrow schema.
+"""Write the shipped flat tables and their Frictionless Data Package.
 
-    python tools/datapackage.py          # write it
-    python tools/datapackage.py --check  # fail if it is out of step with the schema
+    python tools/datapackage.py          # write data/tables/*.csv, codebook.md, datapackage.json
+    python tools/datapackage.py --check  # fail if any is out of step with the data
 
-The file describes data/events.parquet: one field per column of steelbond's schema, so it
-cannot drift from the code (a test runs --check and the frictionless validator).
+The tables are steelbond.export's (every column a scalar, so `frictionless validate
+datapackage.json` checks them row by row), for the whole log; the daily panel is left out
+of the repository for its size (`steelbond export DIR` writes it). A test runs --check and
+the validator.
 """
 
 import json
 import sys
 from pathlib import Path
 
-import steelbond
-from steelbond.formats.parquet import arrow_schema
+from steelbond.exports import TABLES, codebook, datapackage, flat_csv, tables
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "datapackage.json"
+FOLDER = ROOT / "data" / "tables"
+SHIPPED = tuple(t for t in TABLES if t != "panel_day")
 
 
-def _field(field) -> dict:
-    import pyarrow as pa
-
-    t = field.type
-    if pa.types.is_string(t):
-        kind = "string"
-    elif pa.types.is_int64(t):
-        kind = "integer"
-    elif pa.types.is_float64(t):
-        kind = "number"
-    elif pa.types.is_boolean(t):
-        kind = "boolean"
-    elif pa.types.is_list(t):
-        kind = "array"
-    elif pa.types.is_struct(t):
-        kind = "object"
-    else:  # pragma: no cover - a new column type
-        raise TypeError(f"no Table Schema type for {t}")
-    return {"name": field.name, "type": kind, "description": f"Arrow type {t}"}
-
-
-def package() -> dict:
-    version = steelbond.data_version()
-    return {
-        "profile": "data-package",
-        "name": "steelbond",
-        "title": "steelbond: the South Korea–NATO relationship as sourced events",
-        "version": version.release,
-        "licenses": [
-            {
-                "name": "CC-BY-4.0",
-                "path": "https://creativecommons.org/licenses/by/4.0/",
-                "title": "Creative Commons Attribution 4.0",
-            }
-        ],
-        "sources": [
-            {"title": s.title_english, **({"path": s.url} if s.url else {})}
-            for s in steelbond.sources()
-        ],
-        "resources": [
-            {
-                "name": "events",
-                "path": "data/events.parquet",
-                "format": "parquet",
-                "mediatype": "application/vnd.apache.parquet",
-                "hash": f"sha256:{version.sha256}",
-                "description": "One row per event of the log, in log order (seq).",
-                "schema": {
-                    "fields": [_field(f) for f in arrow_schema()],
-                    "primaryKey": ["id"],
-                },
-            }
-        ],
-    }
+def files() -> dict[Path, bytes]:
+    """Every file this tool writes, with its content."""
+    flat = {name: table for name, table in tables().items() if name in SHIPPED}
+    out = {FOLDER / f"{name}.csv": flat_csv(table) for name, table in flat.items()}
+    out[FOLDER / "codebook.md"] = codebook(flat).encode("utf-8")
+    paths = {name: f"data/tables/{name}.csv" for name in flat}
+    document = datapackage(flat, paths)
+    out[TARGET] = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return out
 
 
 def render() -> str:
-    return json.dumps(package(), ensure_ascii=False, indent=2) + "\n"
+    return files()[TARGET].decode("utf-8")
+
+
+def write() -> None:
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    for path, content in files().items():
+        path.write_bytes(content)
 
 
 if __name__ == "__main__":
     if "--check" in sys.argv:
-        ok = TARGET.is_file() and TARGET.read_text("utf-8") == render()
-        print("datapackage.json is up to date" if ok else "datapackage.json is stale")
-        sys.exit(0 if ok else 1)
-    TARGET.write_text(render(), encoding="utf-8")
-    print(f"wrote {TARGET}")
+        stale = [p.name for p, c in files().items() if not p.is_file() or p.read_bytes() != c]
+        print(
+            f"stale: {', '.join(stale)}" if stale else "datapackage.json and tables are up to date"
+        )
+        sys.exit(1 if stale else 0)
+    write()
+    print(f"wrote {TARGET} and {FOLDER}")

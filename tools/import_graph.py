@@ -275,14 +275,15 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
         ),
     ),
     ("facts, replay", ("factmodel", "replay")),
-    ("state", ("state", "tables", "api")),
-    ("edges", ("views", "cli", "plot", "cite")),
+    ("state", ("state", "tables", "api", "panels")),
+    ("edges", ("views", "cli", "plot", "exports", "cite")),
 )
 """The stages data flows through, in order, and the package's modules in each (without the
 ``steelbond.`` prefix). Every import points back along the flow, to the module's own stage
 or an earlier one, with the exceptions of :data:`BUILDS_THE_STATE`."""
-BENEATH = ("errors", "frames", "_grown", "_pending")
-"""Modules every stage may use: the errors, dataframes and HTML, replay's shared sequences."""
+BENEATH = ("errors", "frames", "countries", "_grown", "_pending")
+"""Modules every stage may use: the errors, dataframes and HTML, the partners' country codes,
+replay's shared sequences."""
 BUILD_TIME = ("ledger", "build")
 """Modules run only to make the bundled data: they may use anything, and no stage uses them."""
 OLD_PATHS = ("logfile", "snapshot")

@@ -27,10 +27,12 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EventCollection",
+    "check_common",
     "conflicts",
     "disputes",
     "events",
     "facts",
+    "replayed",
     "sources",
     "state_at",
     "states_at",
@@ -41,7 +43,7 @@ _TIMELINES: dict[tuple[int, str | None], tuple[EventLog, Timeline]] = {}
 _FACTS: dict[tuple[int, str | None], tuple[EventLog, Facts]] = {}
 
 
-def _check_common(release: object, log: object) -> None:
+def check_common(release: object, log: object) -> None:
     """The arguments every question takes: a release name (a string: it keys a cache, so a
     list would fail there) and a log (an :class:`~steelbond.EventLog`, not a path)."""
     check_type("as_of_release", release, (str, type(None)), "a release name (a string) or None")
@@ -91,8 +93,9 @@ def _kinds(kind: object, known_names: Iterable[str]) -> set[str] | None:
     return {str(n) for n in chosen}
 
 
-def _timeline(log: EventLog | None, release: str | None) -> Timeline:
-    """The timeline that answers state questions about ``log`` (``None``: the bundled log).
+def replayed(log: EventLog | None, release: str | None) -> Timeline:
+    """The timeline that answers state questions about ``log`` (``None``: the bundled log),
+    as of ``release`` (``None``: the latest); cached, since logs are immutable.
 
     The bundled log's comes as shipped, already replayed (``bundled_timeline``), so that a
     cold ``state_at`` imports neither cattrs nor the event classes: this module imports
@@ -129,8 +132,8 @@ def state_at(
     >>> s.mission_to_nato
     False
     """
-    _check_common(as_of_release, log)
-    return _timeline(log, as_of_release).state_at(day)
+    check_common(as_of_release, log)
+    return replayed(log, as_of_release).state_at(day)
 
 
 def states_at(
@@ -141,14 +144,14 @@ def states_at(
     ``days`` may be a list of dates or ISO strings, a ``pyarrow`` date32 array, or a NumPy
     ``datetime64`` array. The columns are listed in :mod:`steelbond.tables`.
     """
-    _check_common(as_of_release, log)
-    return _timeline(log, as_of_release).states_at(days)
+    check_common(as_of_release, log)
+    return replayed(log, as_of_release).states_at(days)
 
 
 def timeline(*, as_of_release: str | None = None, log: EventLog | None = None) -> pa.Table:
     """The state as intervals ``[valid_from, valid_to)``, one column per state field."""
-    _check_common(as_of_release, log)
-    return _timeline(log, as_of_release).to_arrow()
+    check_common(as_of_release, log)
+    return replayed(log, as_of_release).to_arrow()
 
 
 @attrs.frozen
@@ -225,7 +228,7 @@ def events(
     """
     from .kinds import KINDS, Context
 
-    _check_common(as_of_release, log)
+    check_common(as_of_release, log)
     check_type("include_context", include_context, bool, "True or False")
     check_type("include_superseded", include_superseded, bool, "True or False")
     kinds = _kinds(kind, KINDS.keys())
@@ -258,7 +261,7 @@ def facts(*, as_of_release: str | None = None, log: EventLog | None = None) -> F
     >>> len(found.facts) < len(steelbond.events())  # several reports tell one fact
     True
     """
-    _check_common(as_of_release, log)
+    check_common(as_of_release, log)
     source = bundled_log() if log is None else log
     key = (id(source), as_of_release)
     cached = _FACTS.get(key)
@@ -284,11 +287,11 @@ def conflicts(
     *, as_of_release: str | None = None, log: EventLog | None = None
 ) -> tuple[Conflict, ...]:
     """The recorded disagreements between sources, each naming the events on every side."""
-    _check_common(as_of_release, log)
+    check_common(as_of_release, log)
     return (bundled_log() if log is None else log).as_of_release(as_of_release).conflicts()
 
 
 def sources(*, log: EventLog | None = None) -> tuple[Source, ...]:
     """The documents the log cites."""
-    _check_common(None, log)
+    check_common(None, log)
     return (bundled_log() if log is None else log).sources

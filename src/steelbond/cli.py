@@ -27,7 +27,7 @@ import threading
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NoReturn
 
-from .errors import SteelbondError, clip
+from .errors import ArgumentError, SteelbondError, clip
 
 if TYPE_CHECKING:
     import duckdb
@@ -47,6 +47,10 @@ EXAMPLES = {
     "sql": 'steelbond sql "SELECT year, count(*) FROM effective_events GROUP BY year"\n'
     "  echo 'SELECT * FROM summits' | steelbond sql --format csv",
     "verify": "steelbond verify",
+    "panel": "steelbond panel --from 2002 --to 2026 --by year --at end --format csv\n"
+    "  steelbond panel --from 2022-01 --to 2023-12 --by month --format dta --output p.dta",
+    "export": "steelbond export steelbond-data\n  steelbond export out --formats csv parquet",
+    "cite": "steelbond cite --format bibtex > steelbond.bib",
 }
 
 
@@ -233,6 +237,53 @@ def _disputes(args: argparse.Namespace) -> str:
     return _table(connect(as_of_release=args.release).sql(query).to_arrow_table(), args.format)
 
 
+def _panel(args: argparse.Namespace) -> str:
+    from .panels import panel
+
+    made = panel(
+        _year_or_date(args.start),
+        _year_or_date(args.end),
+        by=args.by,
+        at=args.at,
+        partner=args.partner,
+        as_of_release=args.release,
+    )
+    if args.format in ("parquet", "dta"):
+        if not args.output:
+            raise ArgumentError(
+                f"--format {args.format} writes a file: give --output FILE", args.format
+            )
+        from .exports import write_table
+
+        write_table(made.to_arrow(), args.output, args.format, name="panel")
+        return f"wrote {args.output} ({len(made)} rows, {made.table.num_columns} columns)"
+    text = _table(made.to_arrow(), args.format)
+    if args.output:
+        from pathlib import Path
+
+        Path(args.output).write_text(text + "\n", encoding="utf-8")
+        return f"wrote {args.output} ({len(made)} rows)"
+    return text
+
+
+def _year_or_date(text: str) -> int | str:
+    """A panel bound as typed: ``2002`` is a year, anything else a date text."""
+    return int(text) if text.isdigit() and len(text) == 4 else text
+
+
+def _export(args: argparse.Namespace) -> str:
+    from .exports import export
+
+    done = export(args.directory, formats=args.formats, as_of_release=args.release)
+    return "\n".join(str(f) for f in done.files)
+
+
+def _cite(args: argparse.Namespace) -> str:
+    from .cite import cite
+
+    return cite(args.format)
+
+
 def _sources(args: argparse.Namespace) -> str:
     from .views import connect
 
@@ -349,6 +400,9 @@ COMMANDS = {
     "facts": (_facts, "list the facts: reports that agree, counted once"),
     "disputes": (_disputes, "list the disputes: competing claims and the one the state carries"),
     "sources": (_sources, "the documents the data cites"),
+    "panel": (_panel, "a country-period panel (year, quarter, month, week or day)"),
+    "export": (_export, "write the release as flat tables, a codebook and a data package"),
+    "cite": (_cite, "how to cite steelbond, its data release and its sources"),
     "sql": (_sql, "SQL over the DuckDB views (a query, standard input, or a prompt)"),
     "verify": (_verify, "check the hash chain and the data file's checksum"),
 }
@@ -372,13 +426,34 @@ def parser() -> argparse.ArgumentParser:
             epilog=f"examples:\n  {EXAMPLES[name]}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        if name != "verify":
+        if name not in ("verify", "cite"):
             p.add_argument("--release", help="answer as this data release did (e.g. 0.1.0)")
         tabular = ["table", "json", "csv"]
-        if name == "state":
+        if name == "panel":
+            p.add_argument("--from", dest="start", required=True, help="first year or date")
+            p.add_argument("--to", dest="end", required=True, help="last year or date")
+            p.add_argument(
+                "--by", choices=["year", "quarter", "month", "week", "day"], default="year"
+            )
+            p.add_argument("--at", choices=["end", "start", "mid", "any", "all"], default="end")
+            p.add_argument("--partner", action="append", help="an ISO3 code; repeat for several")
+            p.add_argument("--format", choices=[*tabular, "parquet", "dta"], default="table")
+            p.add_argument("--output", help="write to this file (required for parquet and dta)")
+        elif name == "export":
+            p.add_argument("directory", help="the folder to write into (made if missing)")
+            p.add_argument(
+                "--formats",
+                nargs="+",
+                choices=["csv", "parquet", "dta"],
+                default=["csv", "parquet"],
+                help="default: csv parquet",
+            )
+        elif name == "cite":
+            p.add_argument("--format", choices=["text", "bibtex"], default="text")
+        elif name == "state":
             p.add_argument("date", help="an ISO date, YYYY-MM-DD")
             p.add_argument("--format", choices=["text", *tabular], default="text")
-        elif name != "verify":
+        elif name not in ("verify",):
             p.add_argument("--format", choices=tabular, default="table")
         if name == "events":
             p.add_argument("--kind", action="append", help="an event kind; repeat for several")

@@ -32,18 +32,22 @@ import calendar
 import datetime as _dt
 import enum
 import re
+from collections.abc import Iterable
+from typing import Any, cast
 
 import attrs
 
 from .errors import DateError, shown
 
-__all__ = ["PartialDate", "Precision", "parse_date", "to_day"]
+__all__ = ["PartialDate", "Precision", "day_numbers", "parse_date", "to_day"]
 
 _SEASONS = {"spring": (3, 5), "summer": (6, 8), "autumn": (9, 11), "winter": (12, 14)}
 _POINT = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?|-(spring|summer|autumn|winter))?", re.ASCII)
 _DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
 MIN_YEAR = 1000
 MAX_YEAR = 9999
+_EPOCH = _dt.date(1970, 1, 1)
+_PERIOD_OF_UNIT = {"Y": "year", "M": "month", "W": "week"}
 
 
 class Precision(enum.Enum):
@@ -237,20 +241,30 @@ def parse_date(value: object) -> PartialDate:
 
 
 def to_day(value: object) -> _dt.date:
-    """Read one query day: a :class:`datetime.date` or an ISO ``YYYY-MM-DD`` string.
+    """Read one query day: a :class:`datetime.date`, an ISO ``YYYY-MM-DD`` string, a
+    datetime at midnight without a time zone (a pandas ``Timestamp``, say), or a NumPy
+    ``datetime64`` of a day.
 
-    Datetimes are refused rather than silently cut to their date (a timezone would change
-    the day): pass ``dt.date()``.
+    Other datetimes are refused rather than silently cut to their date (a timezone would
+    change the day): pass ``dt.date()``.
 
     >>> to_day("2015-06-30")
     datetime.date(2015, 6, 30)
     """
     if isinstance(value, _dt.datetime):
-        raise DateError(
-            f"got a datetime {shown(value)}; pass a datetime.date (for example value.date()) "
-            "so no timezone decides the day silently",
-            value,
-        )
+        # a datetime (a pandas Timestamp is one) names a day only at midnight, without a
+        # zone: any other would be cut to its date, or its zone would decide the day
+        if value.tzinfo is not None or value.time() != _dt.time(0):
+            raise DateError(
+                f"got a datetime {shown(value)} with a time of day or a time zone; pass a "
+                "datetime.date (for example value.date()) so no clock or zone decides the "
+                "day silently",
+                value,
+            )
+        value = value.date()
+    if type(value).__name__ == "datetime64" and type(value).__module__ == "numpy":
+        (number,) = day_numbers(_numpy_one(value))
+        value = _EPOCH + _dt.timedelta(days=int(number))
     if isinstance(value, _dt.date):
         _check_year(value.year, value)
         return value
@@ -272,3 +286,98 @@ def to_day(value: object) -> _dt.date:
         f"{type(value).__name__} {shown(value)}",
         value,
     )
+
+
+def day_numbers(days: Iterable[object]) -> Any:
+    """Many query dates as a NumPy int64 array of days since 1970-01-01 (no narrowing
+    before the coverage check, so a far date cannot wrap into a covered one).
+
+    ``days`` may be an iterable of what ``to_day`` reads, an Arrow ``date32`` array, a
+    NumPy ``datetime64`` array, a pandas ``DatetimeIndex`` or ``Series``, or a polars
+    ``Date`` or ``Datetime`` Series.
+
+    Nothing is coerced: a NumPy date with a time of day is refused (it would be cut to its
+    day), and so are units coarser than a day (``[M]``, ``[Y]`` and ``[W]`` name a month,
+    a year, a week, not a day: ``[W]`` would land on a Thursday).
+    """
+    import math
+
+    import numpy as np
+    import pyarrow as pa
+
+    from .errors import ArgumentError
+
+    library = type(days).__module__.partition(".")[0]
+    if library in ("pandas", "polars"):
+        zone = getattr(getattr(days, "dtype", None), "tz", None) or getattr(
+            getattr(days, "dtype", None), "time_zone", None
+        )
+        if zone is not None:
+            raise DateError(
+                f"the dates carry a time zone ({zone}); steelbond does not pick the day for "
+                "you: convert them to naive dates in the zone you mean first",
+                str(zone),
+            )
+        days = cast(Any, days).to_numpy()
+    if isinstance(days, pa.ChunkedArray):
+        days = days.combine_chunks()
+    if isinstance(days, pa.Array):
+        if not pa.types.is_date32(days.type):
+            raise DateError(
+                f"an Arrow array of dates must have type date32, not {days.type}", days.type
+            )
+        if days.null_count:
+            raise DateError("the dates contain nulls; drop or fill them first", None)
+        return days.to_numpy(zero_copy_only=False).astype("datetime64[D]").astype(np.int64)
+    if isinstance(days, np.ndarray) and days.ndim != 1:
+        raise ArgumentError(
+            f"states_at takes a one-dimensional array of dates, not one of shape {days.shape}",
+            days.shape,
+        )
+    if isinstance(days, np.ndarray) and days.dtype.kind == "M":
+        if np.isnat(days).any():
+            raise DateError("the dates contain NaT; drop or fill them first", None)
+        unit, count = np.datetime_data(days.dtype)
+        per_day = {"D": 1, "h": 24, "m": 1440, "s": 86400}
+        per_day.update({u: 86400 * 10**p for u, p in (("ms", 3), ("us", 6), ("ns", 9))})
+        per_day.update({u: 86400 * 10**p for u, p in (("ps", 12), ("fs", 15), ("as", 18))})
+        if unit not in per_day:
+            coarse = {"Y": "a year", "M": "a month", "W": "a week"}.get(unit, "no day")
+            raise DateError(
+                f"NumPy dates of unit [{unit}] name {coarse}, not a day (steelbond does not "
+                "pick one for you); give datetime64[D] dates, or for one row per period ask "
+                f"steelbond.panel(start, end, by={_PERIOD_OF_UNIT.get(unit, 'day')!r})",
+                str(days.dtype),
+            )
+        # A tick is `count` units. A date is a whole day when ticks * count is a multiple of
+        # the units in a day, that is when ticks is a multiple of `step`:
+        g = math.gcd(count, per_day[unit])
+        step, scale = per_day[unit] // g, count // g
+        ticks = days.astype(np.int64)
+        if step > np.iinfo(np.int64).max:  # [fs], [as]: the array spans hours around 1970
+            whole, quotient = ticks == 0, np.zeros(len(ticks), dtype=np.int64)
+        else:
+            quotient, rest = np.divmod(ticks, np.int64(step))
+            whole = rest == 0
+        if not whole.all():
+            first = days[~whole][0]
+            raise DateError(
+                f"the dates carry a time of day (the first is {first}); steelbond does not "
+                "cut it off: give datetime64[D] dates",
+                str(first),
+            )
+        return quotient * scale
+    if isinstance(days, str | bytes):
+        raise DateError(f"states_at takes many dates, not one string {shown(days)}", days)
+    if not isinstance(days, Iterable) or (isinstance(days, np.ndarray) and days.ndim == 0):
+        raise ArgumentError(
+            f"states_at takes an iterable of dates, not {type(days).__name__} {shown(days)}",
+            days,
+        )
+    return np.fromiter(((to_day(d) - _EPOCH).days for d in days), dtype=np.int64)
+
+
+def _numpy_one(value: object) -> Any:
+    import numpy as np
+
+    return np.array([value])

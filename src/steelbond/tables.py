@@ -55,17 +55,15 @@ import datetime as _dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from .dates import to_day
-from .errors import ArgumentError, DateError, OutOfCoverageError, shown
+from .dates import day_numbers
+from .errors import OutOfCoverageError
 
 if TYPE_CHECKING:
-    import numpy as np
     import pyarrow as pa
 
-__all__ = ["EPOCH", "day_numbers", "states_table", "timeline_table"]
+__all__ = ["states_table", "timeline_table"]
 
-EPOCH = _dt.date(1970, 1, 1)
-"""Day 0 of :func:`day_numbers`."""
+_EPOCH = _dt.date(1970, 1, 1)
 _PARALLEL_ROWS = 1 << 16
 """From how many dates ``states_table`` gathers its columns in parallel."""
 
@@ -120,77 +118,6 @@ def timeline_table(
     return pa.Table.from_pydict(cols, schema=_schema())
 
 
-def day_numbers(days: Iterable[object]) -> np.ndarray[Any, np.dtype[np.int64]]:
-    """The query dates as a NumPy int64 array of days since :data:`EPOCH` (no narrowing
-    before the coverage check, so a far date cannot wrap into a covered one).
-
-    Nothing is coerced: a NumPy date with a time of day is refused (it would be cut to its
-    day), and so are units coarser than a day (``[M]``, ``[Y]`` and ``[W]`` name a month,
-    a year, a week, not a day: ``[W]`` would land on a Thursday).
-    """
-    import math
-
-    import numpy as np
-    import pyarrow as pa
-
-    if isinstance(days, pa.ChunkedArray):
-        days = days.combine_chunks()
-    if isinstance(days, pa.Array):
-        if not pa.types.is_date32(days.type):
-            raise DateError(
-                f"an Arrow array of dates must have type date32, not {days.type}", days.type
-            )
-        if days.null_count:
-            raise DateError("the dates contain nulls; drop or fill them first", None)
-        values: np.ndarray[Any, Any] = days.to_numpy(zero_copy_only=False)
-        return values.astype("datetime64[D]").astype(np.int64)
-    if isinstance(days, np.ndarray) and days.ndim != 1:
-        raise ArgumentError(
-            f"states_at takes a one-dimensional array of dates, not one of shape {days.shape}",
-            days.shape,
-        )
-    if isinstance(days, np.ndarray) and days.dtype.kind == "M":
-        if np.isnat(days).any():
-            raise DateError("the dates contain NaT; drop or fill them first", None)
-        unit, count = np.datetime_data(days.dtype)
-        per_day = {"D": 1, "h": 24, "m": 1440, "s": 86400}
-        per_day.update({u: 86400 * 10**p for u, p in (("ms", 3), ("us", 6), ("ns", 9))})
-        per_day.update({u: 86400 * 10**p for u, p in (("ps", 12), ("fs", 15), ("as", 18))})
-        if unit not in per_day:
-            coarse = {"Y": "a year", "M": "a month", "W": "a week"}.get(unit, "no day")
-            raise DateError(
-                f"NumPy dates of unit [{unit}] name {coarse}, not a day (steelbond does not "
-                "pick one for you); give datetime64[D] dates",
-                str(days.dtype),
-            )
-        # A tick is `count` units. A date is a whole day when ticks * count is a multiple of
-        # the units in a day, that is when ticks is a multiple of `step`:
-        g = math.gcd(count, per_day[unit])
-        step, scale = per_day[unit] // g, count // g
-        ticks = days.astype(np.int64)
-        if step > np.iinfo(np.int64).max:  # [fs], [as]: the array spans hours around 1970
-            whole, quotient = ticks == 0, np.zeros(len(ticks), dtype=np.int64)
-        else:
-            quotient, rest = np.divmod(ticks, np.int64(step))
-            whole = rest == 0
-        if not whole.all():
-            first = days[~whole][0]
-            raise DateError(
-                f"the dates carry a time of day (the first is {first}); steelbond does not "
-                "cut it off: give datetime64[D] dates",
-                str(first),
-            )
-        return quotient * scale
-    if isinstance(days, str | bytes):
-        raise DateError(f"states_at takes many dates, not one string {shown(days)}", days)
-    if not isinstance(days, Iterable) or (isinstance(days, np.ndarray) and days.ndim == 0):
-        raise ArgumentError(
-            f"states_at takes an iterable of dates, not {type(days).__name__} {shown(days)}",
-            days,
-        )
-    return np.fromiter(((to_day(d) - EPOCH).days for d in days), dtype=np.int64)
-
-
 def states_table(
     intervals: pa.Table, days: Iterable[object], *, coverage: tuple[_dt.date, _dt.date]
 ) -> pa.Table:
@@ -203,8 +130,8 @@ def states_table(
     wanted = day_numbers(days)
     starts = intervals.column("valid_from").to_numpy().astype("datetime64[D]").astype(np.int64)
     coverage_start, coverage_end = coverage
-    lo = (coverage_start - EPOCH).days
-    hi = (coverage_end - EPOCH).days
+    lo = (coverage_start - _EPOCH).days
+    hi = (coverage_end - _EPOCH).days
     outside = (wanted < lo) | (wanted > hi)
     if outside.any():
         first = str(np.datetime64(int(wanted[outside][0]), "D"))

@@ -34,9 +34,14 @@ Views and their columns:
     ``kind``, the fact's date (``date_text``, ``date_precision``, ``date_earliest``,
     ``date_latest``: the intersection of its reports' bounds), ``year`` (null unless the
     whole date lies in one year), ``reports`` (every report's id, log order),
-    ``report_count``, ``sources``, ``values_from`` (the most specific report, whose values
+    ``report_count``, ``sources``, ``source_kinds`` (the kinds of those documents:
+    ``official``, ``news_agency``, ``analysis``, ...), ``corroborated`` (true when two or more
+    documents state the fact; false where it rests on one alone), ``official_source`` (an
+    official text among them), ``values_from`` (the most specific report, whose values
     the fact takes), ``standing`` (false for a claim the state does not carry),
-    ``dispute`` and ``claim`` (the dispute it is a claim of, and the claim's label), then
+    ``dispute`` and ``claim`` (the dispute it is a claim of, and the claim's label),
+    ``first_seq``, ``part_of_fact`` and ``under_fact`` (the facts an arms deal's
+    ``part_of`` and ``under`` name), then
     every typed field as a column, as in ``events``.
 ``disputes``
     One row per claim of each dispute: ``dispute_id``, ``claim`` (its label), ``carried``
@@ -57,15 +62,20 @@ Views and their columns:
 ``arms_deals``
     Arms trade with NATO members, one row per deal (a standing fact that is not an item
     line of another): ``id``, ``year`` (null when the year is uncertain), ``buyer``,
-    ``seller``, ``item``, ``stage``, ``quantity``, ``quantity_approximate``, ``value_usd``,
-    ``value_approximate``, ``date_text``, ``date_latest``, ``reports``, ``values_from``,
-    ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A claim the state
-    does not carry (a competing figure for the same deal) is not a row here; ``disputes``
-    and ``facts`` list it.
+    ``seller``, ``item``, ``stage`` (``talks``, ``mou``, ``framework``, ``contract``,
+    ``delivery``, ``purchase``, ``other``), ``quantity``, ``quantity_approximate``,
+    ``value`` and ``currency`` (as the source states them), ``value_usd`` (only where a
+    source states dollars: currencies are never converted), ``value_approximate``,
+    ``value_note`` (why a deal has no value), ``under`` (the framework agreement an
+    executive contract is concluded under), ``date_text``, ``date_latest``, ``reports``,
+    ``values_from``, ``sources``, ``dispute``, ``items`` (its item lines, "item xN"). A
+    claim the state does not carry (a competing figure for the same deal) is not a row
+    here; ``disputes`` and ``facts`` list it.
 ``arms_deal_items``
     The item lines of deals (``part_of``: one contract for several systems, reported with
     one value): ``deal`` (the deal's id), ``id``, ``item``, ``quantity``,
-    ``quantity_approximate``, ``value_usd``, ``value_approximate``, ``date_text``,
+    ``quantity_approximate``, ``value``, ``currency``, ``value_usd``, ``value_approximate``,
+    ``date_text``,
     ``reports``, ``values_from``, ``sources``, ``dispute``.
 ``conflicts``
     One row per side of each recorded disagreement: ``conflict_id``, ``note``,
@@ -76,6 +86,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import attrs
@@ -115,7 +126,7 @@ def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _fact_rows(found: Facts) -> pa.Table:
+def _fact_rows(found: Facts, source_kinds: Mapping[str, str]) -> pa.Table:
     """The ``facts`` view's rows: the facts as replay folds them, so SQL cannot differ."""
     import pyarrow as pa
 
@@ -140,19 +151,23 @@ def _fact_rows(found: Facts) -> pa.Table:
             ("reports", texts),
             ("report_count", pa.int64()),
             ("sources", texts),
+            ("source_kinds", texts),
+            ("corroborated", pa.bool_()),
+            ("official_source", pa.bool_()),
             ("values_from", text),
             ("standing", pa.bool_()),
             ("dispute", text),
             ("claim", text),
             ("first_seq", pa.int64()),
             ("part_of_fact", text),
+            ("under_fact", text),
             *typed,
         ]
     )
     rows = []
     for fact in found.facts:
         values = converter.unstructure(fact.event)
-        part_of = values.get("part_of")
+        part_of, under = values.get("part_of"), values.get("under")
         lo, hi = fact.date.earliest, fact.date.latest
         one_year = lo is not None and hi is not None and lo.year == hi.year
         dispute = dispute_of.get(fact.id)
@@ -168,12 +183,16 @@ def _fact_rows(found: Facts) -> pa.Table:
                 "reports": list(fact.reports),
                 "report_count": len(fact.reports),
                 "sources": list(fact.sources),
+                "source_kinds": sorted({source_kinds.get(s, "unknown") for s in fact.sources}),
+                "corroborated": len(set(fact.sources)) >= 2,
+                "official_source": any(source_kinds.get(s) == "official" for s in fact.sources),
                 "values_from": fact.values_from,
                 "standing": fact.id not in found.losing,
                 "dispute": dispute.id if dispute else None,
                 "claim": label_of.get(fact.id),
                 "first_seq": fact.first_seq,
                 "part_of_fact": None if part_of is None else found.fact_of.get(part_of, part_of),
+                "under_fact": None if under is None else found.fact_of.get(under, under),
                 **{f.name: values.get(f.name) for f in typed},
             }
         )
@@ -299,7 +318,8 @@ def connect(
     else:
         con.register("_steelbond_file", log_to_table(log))
     con.register("_steelbond_timeline", timeline(as_of_release=as_of_release, log=log))
-    con.register("_steelbond_fact_rows", _fact_rows(found))
+    kinds = {s.id: s.kind for s in view.sources}
+    con.register("_steelbond_fact_rows", _fact_rows(found, kinds))
     con.register("_steelbond_dispute_rows", _dispute_rows(found))
     con.register(
         "_steelbond_sources",
@@ -363,13 +383,14 @@ def connect(
         ),
         """CREATE TEMP VIEW arms_deal_items AS
             SELECT part_of_fact AS deal, fact_id AS id, item, quantity, quantity_approximate,
-                   value_usd, value_approximate, date_text, reports, values_from, sources,
-                   dispute
+                   value, currency, value_usd, value_approximate, date_text, reports,
+                   values_from, sources, dispute
             FROM facts WHERE kind = 'arms_deal' AND standing AND part_of_fact IS NOT NULL
             ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW arms_deals AS
             SELECT fact_id AS id, year, buyer, seller, f.item, stage, f.quantity,
-                   f.quantity_approximate, f.value_usd, f.value_approximate, f.date_text,
+                   f.quantity_approximate, f.value, f.currency, f.value_usd,
+                   f.value_approximate, f.value_note, f.under_fact AS under, f.date_text,
                    f.date_latest, f.reports, f.values_from, f.sources, f.dispute,
                    coalesce(i.items, []) AS items
             FROM facts f
