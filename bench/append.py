@@ -1,7 +1,7 @@
 """The **append** figure: one event onto a long stored log costs what it costs on an empty one.
 
-``steelbond.LogFile(path).append(event)`` onto a stored N-event synthetic log (a log folder
-made by ``LogFile.create``) against the same onto stored empty logs, in the same temporary
+``steelbond.LogFolder(path).append(event)`` onto a stored N-event synthetic log (a log folder
+made by ``LogFolder.create``) against the same onto stored empty logs, in the same temporary
 folder; median of 21 each. "The same cost" is taken as at most 1.5x.
 """
 
@@ -38,10 +38,10 @@ def figure(args: argparse.Namespace, logs: Logs) -> Result:
 
     runs = 21
     empty = steelbond.EventLog(sources=big.sources, releases=big.releases)
-    empties = [append(steelbond.LogFile.create(folder / f"empty{k}", empty)) for k in range(runs)]
+    empties = [append(steelbond.LogFolder.create(folder / f"empty{k}", empty)) for k in range(runs)]
     e_t = statistics.median(empties)
-    log(f"append: storing the {n:,}-event log as a LogFile folder (LogFile.create)")
-    create_t, lf = timed(lambda: steelbond.LogFile.create(folder / "big", big))
+    log(f"append: storing the {n:,}-event log as a LogFolder folder (LogFolder.create)")
+    create_t, lf = timed(lambda: steelbond.LogFolder.create(folder / "big", big))
     size = sum(p.stat().st_size for p in (folder / "big").iterdir())
     log(f"append: {runs} appends onto the {n:,}-event log")
     bigs = [append(lf) for _ in range(runs)]
@@ -62,7 +62,7 @@ def figure(args: argparse.Namespace, logs: Logs) -> Result:
         [
             f"median of {runs} each; big runs {fmt_all(bigs)}; empty runs {fmt_all(empties)}",
             f"the stored log is a folder of {fmt_bytes(size)} (zstd Parquet segment and "
-            f"SQLite index), stored by LogFile.create (which verifies first) in "
+            f"SQLite index), stored by LogFolder.create (which verifies first) in "
             f"{fmt_s(create_t)}",
             f"of which writing the one-event segment (`write_log` of a one-event log: "
             f"temporary file, fsync, rename) {fmt_s(seg_t)}; the rest is the index's "

@@ -58,7 +58,7 @@ def codebook() -> str:
     hints = typing.get_type_hints(Event)
     envelope = [(f"``{a.name}``", f"``{_type_name(hints[a.name])}``") for a in attrs.fields(Event)]
     lines += _table(envelope, ("field", "type"))
-    for kind, cls in sorted(steelbond.KINDS.items()):
+    for kind, cls in sorted(steelbond.kinds.KINDS.items()):
         title = f"``{kind}`` ({cls.__name__})"
         lines += [title, "-" * len(title), "", _doc(cls), ""]
         if cls.changes_state:

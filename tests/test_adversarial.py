@@ -42,16 +42,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import steelbond
-from steelbond import (
-    ArgumentError,
-    DateError,
-    EventLog,
-    LogFile,
-    QueryError,
-    SteelbondError,
-    StorageError,
-    testing,
-)
+from steelbond import EventLog, LogFolder, SteelbondError, testing
 from steelbond import bundled as bundled_module
 from steelbond.bundled import (
     TIMELINE_FILE,
@@ -61,7 +52,15 @@ from steelbond.bundled import (
     protected_folders,
 )
 from steelbond.cli import main as cli_main
-from steelbond.errors import MESSAGE_LIMIT, QUOTE_LIMIT, shown
+from steelbond.errors import (
+    MESSAGE_LIMIT,
+    QUOTE_LIMIT,
+    ArgumentError,
+    DateError,
+    QueryError,
+    StorageError,
+    shown,
+)
 from steelbond.storage import read_log, write_json_lines, write_log
 
 FULL = os.environ.get("STEELBOND_ADVERSARIAL_FULL") == "1"
@@ -191,10 +190,12 @@ ISSUE_EXAMPLES = {
     "EventLog().append('x')": lambda: EventLog().append("x"),
     "write_log(None, p)": lambda: write_log(None, Path("p.parquet")),
     "read_log(None)": lambda: read_log(None),
-    "LogFile(None)": lambda: LogFile(None),
-    "LogFile('')": lambda: LogFile("").append(testing.sample_event("a")),
-    "LogFile.append(release=5)": lambda: LogFile("f").append(testing.sample_event("a"), release=5),
-    "LogFile.append(expected_head=123)": lambda: LogFile("f").append(
+    "LogFolder(None)": lambda: LogFolder(None),
+    "LogFolder('')": lambda: LogFolder("").append(testing.sample_event("a")),
+    "LogFolder.append(release=5)": lambda: LogFolder("f").append(
+        testing.sample_event("a"), release=5
+    ),
+    "LogFolder.append(expected_head=123)": lambda: LogFolder("f").append(
         testing.sample_event("a"), expected_head=123
     ),
     "states_at(datetime64[fs])": lambda: steelbond.states_at(np.array([1], dtype="datetime64[fs]")),
@@ -215,7 +216,7 @@ def test_the_examples_of_the_issue_raise_the_librarys_errors(name, tmp_path):
         (lambda: steelbond.states_at(None), TypeError),
         (lambda: steelbond.events(kind=123), TypeError),
         (lambda: steelbond.state_at(DAY, log="x"), TypeError),
-        (lambda: LogFile(None), TypeError),
+        (lambda: LogFolder(None), TypeError),
         (lambda: steelbond.connect(123), TypeError),
         (lambda: steelbond.state_at("2015-02-30"), ValueError),
         (lambda: steelbond.events(since="2020-01-01", until="2010-01-01"), ValueError),
@@ -260,24 +261,24 @@ def _public_calls(value: Any, folder: Path) -> dict[str, Any]:
         "sources log": lambda: steelbond.sources(log=value),
         "parse_date": lambda: steelbond.parse_date(value),
         "PartialDate text": lambda: steelbond.PartialDate(
-            value, steelbond.Precision.YEAR, None, None
+            value, steelbond.dates.Precision.YEAR, None, None
         ),
         "PartialDate precision": lambda: steelbond.PartialDate("2012", value, None, None),
         "PartialDate earliest": lambda: steelbond.PartialDate(
-            "2012", steelbond.Precision.YEAR, value, dt.date(2012, 12, 31)
+            "2012", steelbond.dates.Precision.YEAR, value, dt.date(2012, 12, 31)
         ),
         "EventLog.append": lambda: EventLog().append(value),
         "EventLog.append release": lambda: EventLog().append(ev, release=value),
-        "EventLog.as_of_release": lambda: log.as_of_release(value),
+        "EventLog.as_of_release": lambda: log.release(value),
         "EventLog.by_id": lambda: log.by_id(value),
         "read_log": lambda: read_log(value),
         "write_log log": lambda: write_log(value, folder / "w.parquet"),
         "write_json_lines log": lambda: write_json_lines(value, folder / "w.jsonl"),
-        "LogFile.append event": lambda: LogFile(folder / "lf").append(value),
-        "LogFile.append head": lambda: LogFile(folder / "lf").append(ev, expected_head=value),
-        "LogFile.append release": lambda: LogFile(folder / "lf").append(ev, release=value),
-        "LogFile.append sources": lambda: LogFile(folder / "lf").append(ev, sources=value),
-        "LogFile.create log": lambda: LogFile.create(folder / "lc", value),
+        "LogFolder.append event": lambda: LogFolder(folder / "lf").append(value),
+        "LogFolder.append head": lambda: LogFolder(folder / "lf").append(ev, expected_head=value),
+        "LogFolder.append release": lambda: LogFolder(folder / "lf").append(ev, release=value),
+        "LogFolder.append sources": lambda: LogFolder(folder / "lf").append(ev, sources=value),
+        "LogFolder.create log": lambda: LogFolder.create(folder / "lc", value),
         "connect release": lambda: steelbond.connect(as_of_release=value),
         "sql query": lambda: steelbond.sql(value),
         "sql release": lambda: steelbond.sql("SELECT 1", as_of_release=value),
@@ -288,8 +289,8 @@ def _public_calls(value: Any, folder: Path) -> dict[str, Any]:
             {
                 "read_log path": lambda: read_log(value),
                 "write_log path": lambda: write_log(log, value),
-                "LogFile path": lambda: LogFile(value),
-                "LogFile.create path": lambda: LogFile.create(value, log),
+                "LogFolder path": lambda: LogFolder(value),
+                "LogFolder.create path": lambda: LogFolder.create(value, log),
                 "connect database": lambda: steelbond.connect(value),
             }
         )
@@ -499,8 +500,8 @@ def _writes(path: Path) -> dict[str, Any]:
     return {
         "write_log": lambda: write_log(log, path),
         "write_json_lines": lambda: write_json_lines(log, path),
-        "LogFile.append": lambda: LogFile(path).append(testing.sample_event("w")),
-        "LogFile.create": lambda: LogFile.create(path, log),
+        "LogFolder.append": lambda: LogFolder(path).append(testing.sample_event("w")),
+        "LogFolder.create": lambda: LogFolder.create(path, log),
         "connect": lambda: steelbond.connect(path),
     }
 
@@ -518,15 +519,17 @@ def _writes(path: Path) -> dict[str, Any]:
     ],
 )
 @pytest.mark.parametrize(
-    "how", ["write_log", "write_json_lines", "LogFile.append", "LogFile.create", "connect"]
+    "how", ["write_log", "write_json_lines", "LogFolder.append", "LogFolder.create", "connect"]
 )
 def test_no_write_api_touches_the_bundled_data_folder(data_copy, name, how):
     before = {p.name: _sha(p) for p in data_copy.iterdir()}
     with pytest.raises(StorageError, match="read-only"):
         _writes(data_copy / name)[how]()
     assert {p.name: _sha(p) for p in data_copy.iterdir()} == before
-    assert len(steelbond.events(include_superseded=True)) == len(bundled_log())  # still works
-    assert steelbond.sql("SELECT count(*) FROM events").fetchall() == [(len(bundled_log()),)]
+    # still works
+    assert len(steelbond.events(include_superseded=True, partner=None)) == len(bundled_log())
+    count = steelbond.sql("SELECT count(*) FROM events", partner=None).fetchall()
+    assert count == [(len(bundled_log()),)]
 
 
 def test_a_link_into_the_data_folder_is_refused(data_copy, tmp_path):
@@ -644,17 +647,17 @@ def test_a_value_in_any_column_of_another_kind_is_refused(tmp_path_factory, data
         read_log(path)
 
 
-# --- 7. LogFile: ids checked against the segments themselves --------------------------------
+# --- 7. LogFolder: ids checked against the segments themselves --------------------------------
 
 
-def _folder_with(tmp_path: Path, n: int = 3) -> LogFile:
-    log_file = LogFile(tmp_path / "mine")
+def _folder_with(tmp_path: Path, n: int = 3) -> LogFolder:
+    log_file = LogFolder(tmp_path / "mine")
     for i in range(n):
         log_file.append(testing.sample_event(f"m{i}"))
     return log_file
 
 
-def _empty_index(log_file: LogFile) -> None:
+def _empty_index(log_file: LogFolder) -> None:
     con = sqlite3.connect(log_file.path / "index.sqlite3")
     con.execute("DELETE FROM ids")
     con.commit()
@@ -667,12 +670,12 @@ def test_an_emptied_index_does_not_let_a_repeated_id_in(tmp_path):
     with pytest.raises(StorageError, match="index"):
         log_file.verify()
     with (
-        pytest.warns(steelbond.StorageWarning, match="rebuilt"),
-        pytest.raises(steelbond.EventError, match="already in the log"),
+        pytest.warns(steelbond.errors.StorageWarning, match="rebuilt"),
+        pytest.raises(steelbond.errors.EventError, match="already in the log"),
     ):
         log_file.append(testing.sample_event("m1"))
     assert len(read_log(log_file.path)) == 3
-    with pytest.warns(steelbond.StorageWarning, match="rebuilt"):
+    with pytest.warns(steelbond.errors.StorageWarning, match="rebuilt"):
         done = log_file.append(testing.sample_event("m3"))  # a new id: accepted
     assert done.length == 4
     assert len(log_file.verify()) == 4  # and the index is whole again
@@ -684,7 +687,7 @@ def test_a_folder_holding_an_id_twice_does_not_verify(tmp_path):
     from steelbond.log import stamp
 
     log_file = _folder_with(tmp_path)
-    head = log_file.head()
+    head = log_file.head
     _empty_index(log_file)
     (again,) = stamp([testing.sample_event("m1")], seq=3, prev_hash=head, known=())
     con = sqlite3.connect(log_file.path / "index.sqlite3", isolation_level=None)
@@ -697,7 +700,7 @@ def test_a_folder_holding_an_id_twice_does_not_verify(tmp_path):
         log_file.append(testing.sample_event("m9"))
 
 
-def _meta(log_file: LogFile) -> tuple[Any, Any]:
+def _meta(log_file: LogFolder) -> tuple[Any, Any]:
     log = log_file.read()
     return log.sources, log.releases
 
@@ -705,7 +708,7 @@ def _meta(log_file: LogFile) -> tuple[Any, Any]:
 def test_a_whole_folder_verifies(tmp_path):
     log_file = _folder_with(tmp_path, 40)  # merged segments too
     assert len(log_file.verify()) == 40
-    assert LogFile(tmp_path / "none").verify() == EventLog()
+    assert LogFolder(tmp_path / "none").verify() == EventLog()
 
 
 # --- 8. the command line: exact, and stopping at once ---------------------------------------

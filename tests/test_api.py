@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import steelbond
-from steelbond import (
-    EventLog,
-    testing,
-)
+from steelbond import EventLog, testing
 
 from .helpers import (
     reliability,
@@ -21,7 +18,7 @@ def test_state_at_never_answers_from_another_logs_timeline():
         steelbond.Designation.CONTACT_COUNTRY,
         steelbond.Designation.GLOBAL_PARTNER,
     ):
-        change = steelbond.DesignationChange(
+        change = steelbond.kinds.DesignationChange(
             id="d",
             date=steelbond.parse_date("2010"),
             summary="s",

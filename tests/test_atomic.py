@@ -9,11 +9,8 @@ import threading
 import time
 from pathlib import Path
 
-from steelbond import (
-    LogFile,
-    StorageError,
-    testing,
-)
+from steelbond import LogFolder, testing
+from steelbond.errors import StorageError
 from steelbond.formats import atomic
 from steelbond.storage import read_log, write_log
 
@@ -76,7 +73,7 @@ def test_logs_write_only_in_the_folder_they_name(tmp_path, monkeypatch):
 
     monkeypatch.setattr(atomic.os, "replace", spy)
     target = folder / "log"
-    log_file = LogFile(target)
+    log_file = LogFolder(target)
     for i in range(3):
         log_file.append(testing.sample_event(f"e{i}"))
     write_log(small_log(), folder / "other.parquet")
@@ -105,7 +102,7 @@ def test_writing_keeps_the_file_readable_as_before(tmp_path):
     write_log(small_log(3), path)
     assert path.stat().st_mode & 0o777 == 0o644  # a rewrite keeps the file's mode
     folder = tmp_path / "mine"
-    LogFile(folder).append(testing.sample_event("x"))
-    LogFile(folder).append(testing.sample_event("y"))
+    LogFolder(folder).append(testing.sample_event("x"))
+    LogFolder(folder).append(testing.sample_event("y"))
     for segment in folder.glob("*.parquet"):
         assert segment.stat().st_mode & 0o777 == 0o666 & ~umask

@@ -9,12 +9,9 @@ from pathlib import Path
 import pytest
 
 import steelbond
-from steelbond import (
-    LogFile,
-    StorageError,
-    testing,
-)
+from steelbond import LogFolder, testing
 from steelbond.bundled import bundled_path
+from steelbond.errors import StorageError
 from steelbond.storage import write_log
 
 from .helpers import (
@@ -44,7 +41,7 @@ def test_the_bundled_data_cannot_be_appended_to_by_any_name(bundled_copy, tmp_pa
     roundabout = bundled_copy.parent / ".." / "data" / "events.parquet"
     for name in (bundled_copy, str(bundled_copy), link, roundabout):
         with pytest.raises(StorageError, match="read-only"):
-            LogFile(name).append(testing.sample_event("x"))
+            LogFolder(name).append(testing.sample_event("x"))
     assert sha(bundled_copy) == digest
     assert sorted(p.name for p in bundled_copy.parent.iterdir()) == before  # no lock, no temp
 
@@ -53,7 +50,7 @@ def test_the_bundled_data_cannot_be_appended_to_by_any_name(bundled_copy, tmp_pa
 def test_the_real_bundled_file_cannot_be_appended_to():
     digest = sha(bundled_path())
     with pytest.raises(StorageError, match="read-only"):
-        LogFile(bundled_path()).append(testing.sample_event("x"))
+        LogFolder(bundled_path()).append(testing.sample_event("x"))
     assert sha(bundled_path()) == digest
 
 
@@ -62,8 +59,8 @@ def test_a_hard_link_to_the_bundled_file_is_not_written_through(bundled_copy, tm
     digest = sha(bundled_copy)
     alias = tmp_path / "alias.parquet"
     os.link(bundled_copy, alias)
-    with pytest.raises(StorageError, match="is a file"):  # a LogFile is a folder
-        LogFile(alias).append(testing.sample_event("mine-x"))
+    with pytest.raises(StorageError, match="is a file"):  # a LogFolder is a folder
+        LogFolder(alias).append(testing.sample_event("mine-x"))
     assert sha(bundled_copy) == digest
     assert sorted(p.name for p in tmp_path.iterdir()) == ["alias.parquet", "package"]
 

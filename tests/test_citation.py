@@ -36,7 +36,7 @@ def test_cite_covers_software_data_and_every_source(fmt):
 
 
 def test_cite_refuses_an_unknown_format():
-    with pytest.raises(steelbond.ArgumentError, match="'ris'"):
+    with pytest.raises(steelbond.errors.ArgumentError, match="'ris'"):
         steelbond.cite("ris")  # type: ignore[arg-type]
 
 

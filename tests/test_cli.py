@@ -56,12 +56,13 @@ def test_events_filters_like_the_api():
 def test_events_search_narrows_to_the_events_whose_summary_or_quotes_match():
     needle = "locked shields"  # any case: the search folds it
     everything = steelbond.events()
+    log = steelbond.bundled_log()
 
     def matches(e, where):
         texts = (
             [e.summary]
             if where == "summary"
-            else [c.quote + (c.english or "") for c in e.citations]
+            else [c.quote + "\n" + (c.english or "") for c in log.citations_of(e)]
         )
         return any(needle in t.casefold() for t in texts)
 

@@ -171,7 +171,7 @@ def test_a_copy_of_the_data_is_believed(data_copy):
 
 def test_a_stale_timeline_file_is_refused_and_the_log_replayed(data_copy):
     # The log now holds release 0.1.0 only; timeline.json is still the full log's.
-    older = bundled_log().as_of_release("0.1.0")
+    older = bundled_log().release("0.1.0")
     write_json_lines(older, data_copy / "events.jsonl")
     _clear()
     assert bundled_timeline() is None

@@ -6,9 +6,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steelbond import KINDS, EventError, EventLog, testing
+from steelbond import EventLog, testing
 from steelbond.converter import canonical_bytes, structure_event, unstructure_event
+from steelbond.errors import EventError
 from steelbond.formats.parquet import log_from_table, log_to_table
+from steelbond.kinds import KINDS
 from steelbond.log import _references
 
 from .strategies import any_event, events_of

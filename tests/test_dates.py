@@ -10,17 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import steelbond
-from steelbond import (
-    DateError,
-    PartialDate,
-    Precision,
-    SteelbondError,
-    parse_date,
-    testing,
-)
+from steelbond import PartialDate, SteelbondError, parse_date, testing
 from steelbond.converter import structure_event, unstructure_event
-from steelbond.dates import to_day
-from steelbond.errors import shown
+from steelbond.dates import Precision, to_day
+from steelbond.errors import DateError, shown
 
 from .helpers import (
     reliability,

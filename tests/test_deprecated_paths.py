@@ -44,6 +44,24 @@ def test_an_unknown_name_of_an_old_module_is_still_an_attribute_error(module):
 
 
 def test_the_top_level_names_are_unchanged_and_do_not_warn(recwarn):
-    assert steelbond.LogFile is folder.LogFile and steelbond.Appended is folder.Appended
+    assert steelbond.LogFolder is folder.LogFolder
     assert steelbond.read_log is importlib.import_module("steelbond.storage").read_log
     assert not [w for w in recwarn if issubclass(w.category, DeprecationWarning)]
+
+
+def test_log_file_is_log_folder_with_head_as_a_method_and_a_warning(tmp_path):
+    with pytest.warns(DeprecationWarning, match="LogFolder"):
+        old = steelbond.LogFile(tmp_path / "mine")
+    with pytest.warns(DeprecationWarning, match="LogFolder"):
+        old = folder.LogFile(tmp_path / "mine")
+    new = folder.LogFolder(tmp_path / "mine")
+    done = old.append(steelbond.testing.sample_event("a"))
+    assert old.head() == new.head == done.head
+    assert old.read() == new.read()
+
+
+def test_event_log_as_of_release_is_release_with_a_warning():
+    log = steelbond.bundled_log()
+    with pytest.warns(DeprecationWarning, match=r"EventLog.release"):
+        old = log.as_of_release("0.1.0")
+    assert old == log.release("0.1.0")

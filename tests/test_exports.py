@@ -127,13 +127,13 @@ def test_the_command_line_exports_and_writes_panels(tmp_path: Path) -> None:
     target = tmp_path / "p.dta"
     subprocess.run(
         [*run, "panel", "--from", "2020", "--to", "2022", "--by", "quarter", "--format", "dta",
-         "--output", str(target)],
+         "--partner", "KOR", "--output", str(target)],
         check=True, capture_output=True,
     )  # fmt: skip
     frame = pd.read_stata(target)
     assert list(frame["period"]) == [f"{y}Q{q}" for y in (2020, 2021, 2022) for q in (1, 2, 3, 4)]
     csv_out = subprocess.run(
-        [*run, "panel", "--from", "2021", "--to", "2022", "--format", "csv"],
+        [*run, "panel", "--from", "2021", "--to", "2022", "--format", "csv", "--partner", "KOR"],
         capture_output=True, text=True, check=True,
     ).stdout  # fmt: skip
     rows = list(csv.DictReader(csv_out.splitlines()))
@@ -171,7 +171,9 @@ def test_base_r_reads_the_export_as_python_does(exported: Path) -> None:
     ).stdout
     got = dict(line.split(" ", 1) for line in out.strip().splitlines())
     got = {k: v.strip() for k, v in got.items()}
-    year = steelbond.panel(1945, 2026).to_arrow().to_pylist()
+    everyone = steelbond.panel(1945, 2026).to_arrow()
+    assert got["partners"] == ",".join(sorted(set(everyone["partner"].to_pylist())))
+    year = steelbond.panel(1945, 2026, partner="KOR").to_arrow().to_pylist()
     full = [r for r in year if r["coverage"] == "full"]
     assert int(got["rows"]) == len(year)
     assert got["designation_2015"] == steelbond.state_at("2015-12-31").designation.value
@@ -179,5 +181,7 @@ def test_base_r_reads_the_export_as_python_does(exported: Path) -> None:
     assert int(got["summits_total_2024"]) == len(steelbond.state_at("2024-12-31").summits)
     assert int(got["summits_attended_sum"]) == sum(r["summits_attended"] for r in full)
     assert int(got["na_outside_coverage"]) == len(year) - len(full)
-    facts = steelbond.sql("SELECT count(*) FILTER (standing AND NOT corroborated) FROM facts")
+    facts = steelbond.sql(
+        "SELECT count(*) FILTER (standing AND NOT corroborated) FROM facts", partner="KOR"
+    )
     assert int(got["uncorroborated"]) == facts.fetchall()[0][0]

@@ -309,7 +309,9 @@ def linked_logs(draw: st.DrawFn) -> EventLog:
             cls = draw(st.sampled_from(_KINDS))
         e = draw(events_of(cls))
         events.append(
-            attrs.evolve(e, id=f"e{i}", date=parse_date(text), supersedes=(), same_as=same_as)
+            attrs.evolve(
+                e, id=f"e{i}", date=parse_date(text), supersedes=(), same_as=same_as, partner="KOR"
+            )
         )
     extra = []
     if len(events) >= 2 and draw(st.booleans()):

@@ -1,4 +1,4 @@
-"""A LogFile folder: appends that never touch old data, and reads that notice what is wrong."""
+"""A LogFolder folder: appends that never touch old data, and reads that notice what is wrong."""
 
 from __future__ import annotations
 
@@ -17,12 +17,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import steelbond
-from steelbond import (
-    EventLog,
-    LogFile,
-    StorageError,
-    testing,
-)
+from steelbond import EventLog, LogFolder, testing
+from steelbond.errors import StorageError
 from steelbond.log import GENESIS
 from steelbond.storage import read_log, write_log
 
@@ -45,7 +41,7 @@ def _segments(folder: Path) -> list[Path]:
 
 def test_an_append_writes_one_new_segment_and_leaves_the_old_ones_as_they_were(tmp_path):
     folder = tmp_path / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     f.append(testing.sample_event("a"), testing.sample_event("b"))
     (first,) = _segments(folder)
     before = (first.read_bytes(), first.stat().st_ino, first.stat().st_mtime_ns)
@@ -56,14 +52,14 @@ def test_an_append_writes_one_new_segment_and_leaves_the_old_ones_as_they_were(t
     ]
     assert (first.read_bytes(), first.stat().st_ino, first.stat().st_mtime_ns) == before
     assert (done.length, [e.seq for e in done.events]) == (3, [2])
-    assert done.head == f.head() == read_log(folder).head
+    assert done.head == f.head == read_log(folder).head
 
 
 def test_an_append_does_not_read_old_segments(tmp_path):
     """An append costs the same however long the log is because it reads nothing old: with
     the first segment garbled, appends still succeed, and only a read notices."""
     folder = tmp_path / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     f.append(testing.sample_event("a"))
     f.append(testing.sample_event("b"))
     (folder / "000000000000-000000000001.parquet").write_bytes(b"garbled")
@@ -73,17 +69,17 @@ def test_an_append_does_not_read_old_segments(tmp_path):
 
 
 def test_ids_already_in_any_segment_are_refused_from_the_index(tmp_path):
-    f = LogFile(tmp_path / "mine")
+    f = LogFolder(tmp_path / "mine")
     f.append(testing.sample_event("a"))
     f.append(testing.sample_event("b"))
-    with pytest.raises(steelbond.EventError, match="already in the log"):
+    with pytest.raises(steelbond.errors.EventError, match="already in the log"):
         f.append(testing.sample_event("c"), testing.sample_event("a"))
     assert [e.id for e in f.read()] == ["a", "b"]
 
 
 def test_a_segment_left_by_a_crash_before_the_commit_is_ignored_then_replaced(tmp_path):
     folder = tmp_path / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     f.append(testing.sample_event("a"))
     # what a writer killed between writing its segment and committing leaves behind
     orphan = folder / "000000000001-000000000003.parquet"
@@ -103,7 +99,7 @@ def test_a_segment_left_by_a_crash_before_the_commit_is_ignored_then_replaced(tm
 
 def test_a_missing_segment_or_a_head_that_does_not_match_is_refused(tmp_path):
     folder = tmp_path / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     for name in "abc":
         f.append(testing.sample_event(name))
     con = sqlite3.connect(folder / "index.sqlite3")
@@ -120,16 +116,16 @@ def test_a_missing_segment_or_a_head_that_does_not_match_is_refused(tmp_path):
 def test_a_single_file_log_is_not_taken_for_a_folder_and_can_be_carried_over(tmp_path):
     single = tmp_path / "old.parquet"
     write_log(EventLog().append(testing.sample_event("a")), single)
-    with pytest.raises(StorageError, match=r"LogFile.create"):
-        LogFile(single).append(testing.sample_event("b"))
-    folder = LogFile.create(tmp_path / "new", read_log(single))
+    with pytest.raises(StorageError, match=r"LogFolder.create"):
+        LogFolder(single).append(testing.sample_event("b"))
+    folder = LogFolder.create(tmp_path / "new", read_log(single))
     folder.append(testing.sample_event("b"))
     log = read_log(tmp_path / "new")
     log.verify()
     assert [e.id for e in log] == ["a", "b"]
     assert log[0] == read_log(single)[0]
     with pytest.raises(StorageError, match="already holds a log"):
-        LogFile.create(tmp_path / "new", read_log(single))
+        LogFolder.create(tmp_path / "new", read_log(single))
 
 
 def test_a_broken_log_is_not_carried_over(tmp_path):
@@ -137,15 +133,15 @@ def test_a_broken_log_is_not_carried_over(tmp_path):
 
     log = EventLog().append(testing.sample_event("a"), testing.sample_event("b"))
     broken = EventLog.from_events([log[0], attrs.evolve(log[1], summary="edited")])
-    with pytest.raises(steelbond.IntegrityError):
-        LogFile.create(tmp_path / "new", broken)
+    with pytest.raises(steelbond.errors.IntegrityError):
+        LogFolder.create(tmp_path / "new", broken)
     assert not list((tmp_path / "new").glob("*.parquet"))
 
 
 def test_duckdb_reads_the_folders_segments_as_one_table(tmp_path):
     import duckdb
 
-    f = LogFile(tmp_path / "mine")
+    f = LogFolder(tmp_path / "mine")
     f.append(testing.sample_event("a"), testing.sample_event("b"))
     f.append(testing.sample_event("c"))
     # an uncommitted segment, as a killed writer leaves it: listed nowhere, read by no one
@@ -166,7 +162,7 @@ def test_appending_batches_to_a_folder_gives_the_log_eventlog_append_gives(
     tmp_path_factory, batches
 ):
     folder = tmp_path_factory.mktemp("log") / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     expected = EventLog()
     n = 0
     for size in batches:
@@ -185,13 +181,13 @@ def test_appending_batches_to_a_folder_gives_the_log_eventlog_append_gives(
 def test_an_empty_folder_becomes_a_log_but_a_folder_of_other_files_is_refused(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
-    LogFile(empty).append(testing.sample_event("a"))
+    LogFolder(empty).append(testing.sample_event("a"))
     assert [e.id for e in read_log(empty)] == ["a"]
     busy = tmp_path / "busy"
     busy.mkdir()
     (busy / "notes.txt").write_text("mine", "utf-8")
     with pytest.raises(StorageError, match="other files"):
-        LogFile(busy).append(testing.sample_event("a"))
+        LogFolder(busy).append(testing.sample_event("a"))
     assert sorted(p.name for p in busy.iterdir()) == ["notes.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "empty"]  # no temporaries
 
@@ -200,7 +196,7 @@ def test_small_segments_are_merged_by_size_tier_so_reads_stay_quick(tmp_path):
     from steelbond.formats.folder import FANOUT
 
     folder = tmp_path / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     n = FANOUT * FANOUT + FANOUT + 3  # one tier-2 merge, one tier-1 merge, 3 left over
     for i in range(n):
         f.append(testing.sample_event(f"e{i}"))
@@ -218,7 +214,7 @@ def test_a_read_during_merges_sees_a_whole_log(tmp_path):
     import threading
 
     folder = tmp_path / "mine"
-    f = LogFile(folder)
+    f = LogFolder(folder)
     f.append(testing.sample_event("start"))
     done = threading.Event()
     problems: list[str] = []
@@ -246,7 +242,7 @@ def test_a_read_during_merges_sees_a_whole_log(tmp_path):
 
 
 def test_mixed_append_sizes_still_merge(tmp_path):
-    f = LogFile(tmp_path / "mine")
+    f = LogFolder(tmp_path / "mine")
     n = 0
     for k in range(60):
         size = 1 if k % 2 else 16
@@ -259,23 +255,23 @@ def test_mixed_append_sizes_still_merge(tmp_path):
 def test_a_merge_that_fails_leaves_the_append_standing_with_a_warning(tmp_path):
     from steelbond.formats.folder import FANOUT
 
-    f = LogFile(tmp_path / "mine")
+    f = LogFolder(tmp_path / "mine")
     for i in range(FANOUT - 1):
         f.append(testing.sample_event(f"e{i}"))
     f.segments()[0].write_bytes(b"garbled")  # the next append's merge reads it
-    with pytest.warns(steelbond.StorageWarning, match="not merged"):
+    with pytest.warns(steelbond.errors.StorageWarning, match="not merged"):
         done = f.append(testing.sample_event("last"))
-    assert done.length == FANOUT and f.head() == done.head
+    assert done.length == FANOUT and f.head == done.head
     assert len(f.segments()) == FANOUT
 
 
 def test_asking_an_empty_folder_for_its_head_leaves_it_empty(tmp_path):
     folder = tmp_path / "mine"
     folder.mkdir()
-    assert LogFile(folder).head() == steelbond.log.GENESIS
-    assert LogFile(folder).segments() == ()
+    assert LogFolder(folder).head == steelbond.log.GENESIS
+    assert LogFolder(folder).segments() == ()
     assert list(folder.iterdir()) == []
-    LogFile(folder).append(testing.sample_event("a"))
+    LogFolder(folder).append(testing.sample_event("a"))
     assert [e.id for e in read_log(folder)] == ["a"]
 
 
@@ -286,10 +282,10 @@ def test_a_log_with_repeated_ids_is_not_stored_even_when_its_chain_holds(tmp_pat
     (again,) = stamp([testing.sample_event("a")], seq=1, prev_hash=first.hash, known=())
     repeated = EventLog.from_events([first, again])
     # a valid chain, only the ids are wrong: verify() refuses it all the same
-    with pytest.raises(steelbond.IntegrityError, match="repeats an id"):
+    with pytest.raises(steelbond.errors.IntegrityError, match="repeats an id"):
         repeated.verify()
-    with pytest.raises(steelbond.IntegrityError, match="repeats an id"):
-        LogFile.create(tmp_path / "new", repeated)
+    with pytest.raises(steelbond.errors.IntegrityError, match="repeats an id"):
+        LogFolder.create(tmp_path / "new", repeated)
     assert not (tmp_path / "new").exists()
 
 
@@ -482,12 +478,12 @@ def test_concurrent_writers_lose_and_duplicate_nothing(tmp_path, optimistic):
 @reliability
 def test_a_stale_head_is_reported_to_the_loser_and_nothing_is_written(tmp_path):
     path = tmp_path / "mine.parquet"
-    alice, bob = LogFile(path), LogFile(path)
+    alice, bob = LogFolder(path), LogFolder(path)
     seen = alice.append(testing.sample_event("a")).head
     assert bob.read().head == seen
     won = alice.append(testing.sample_event("b"), expected_head=seen).head
     before = {p.name: p.read_bytes() for p in path.iterdir()}
-    with pytest.raises(steelbond.ConflictError) as info:
+    with pytest.raises(steelbond.errors.ConflictError) as info:
         bob.append(testing.sample_event("c"), expected_head=seen)
     assert (info.value.expected, info.value.actual) == (seen, won)
     assert {p.name: p.read_bytes() for p in path.iterdir()} == before
@@ -505,8 +501,8 @@ def test_a_symlinked_log_path_never_writes_outside_the_folder_named(tmp_path):
     digest = sha(outside / "real.parquet")
     link = inside / "log.parquet"
     link.symlink_to(outside / "real.parquet")
-    with pytest.raises(StorageError, match="is a file"):  # a LogFile is a folder
-        LogFile(link).append(testing.sample_event("new"))
+    with pytest.raises(StorageError, match="is a file"):  # a LogFolder is a folder
+        LogFolder(link).append(testing.sample_event("new"))
     assert sha(outside / "real.parquet") == digest  # the file outside is untouched
     assert link.is_symlink()
     assert sorted(p.name for p in outside.iterdir()) == ["real.parquet"]
@@ -514,8 +510,8 @@ def test_a_symlinked_log_path_never_writes_outside_the_folder_named(tmp_path):
 
 
 def test_append_to_a_log_file_is_all_or_nothing(tmp_path):
-    f = LogFile(tmp_path / "mine.parquet")
+    f = LogFolder(tmp_path / "mine.parquet")
     f.append(testing.sample_event("a"), sources=(testing.sample_source(),))
-    with pytest.raises(steelbond.EventError):
+    with pytest.raises(steelbond.errors.EventError):
         f.append(testing.sample_event("b"), testing.sample_event("a"))
     assert [e.id for e in f.read()] == ["a"]

@@ -7,7 +7,7 @@ import sys
 import pytest
 
 import steelbond
-from steelbond import MissingExtraError
+from steelbond.errors import MissingExtraError
 
 
 def test_events_convert_to_pandas_and_polars_with_the_same_rows():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from steelbond import StorageError
+from steelbond.errors import StorageError
 from steelbond.formats import jsonl
 from steelbond.storage import read_json_lines, write_json_lines
 

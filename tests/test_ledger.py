@@ -9,13 +9,10 @@ from pathlib import Path
 import pytest
 
 import steelbond
-from steelbond import (
-    LedgerError,
-    testing,
-)
+from steelbond import testing
 from steelbond.bundled import bundled_path
 from steelbond.converter import structure_event, unstructure_event
-from steelbond.errors import StorageError
+from steelbond.errors import LedgerError, StorageError
 from steelbond.kinds import SCHEMA_VERSION
 from steelbond.ledger import check_ledger, default_ledger_dir, read_ledger
 from steelbond.storage import read_log, write_log
@@ -115,7 +112,7 @@ def test_every_released_file_loads_with_the_current_code(path, ledger):
     old = read_log(path)
     old.verify()
     assert [(e.id, e.hash) for e in old] == [
-        (e.id, e.hash) for e in ledger.as_of_release(path.parent.name)
+        (e.id, e.hash) for e in ledger.release(path.parent.name)
     ]
 
 
@@ -277,7 +274,7 @@ def test_ledger_tables_of_the_wrong_shape_are_ledger_errors(tmp_path, file, text
 @pytest.mark.parametrize("version", [0, -1])
 def test_an_impossible_old_schema_version_is_refused(tmp_path, version):
     row = unstructure_event(testing.sample_event("x")) | {"schema_version": version}
-    with pytest.raises(steelbond.EventError, match="schema version"):
+    with pytest.raises(steelbond.errors.EventError, match="schema version"):
         structure_event(row)
     _ledger(tmp_path, _event_toml("e1", f"schema_version = {version}\n"))
     with pytest.raises(LedgerError):
@@ -307,7 +304,7 @@ def test_a_string_is_not_silently_split_into_a_tuple(tmp_path):
     row = unstructure_event(testing.sample_event("x"))
     del row["topic"]
     row |= {"kind": "programme_signed", "programme": "IPCP", "areas": "cyber"}
-    with pytest.raises(steelbond.EventError, match="areas"):
+    with pytest.raises(steelbond.errors.EventError, match="areas"):
         structure_event(row)
     extra = 'programme = "IPCP"\nareas = "cyber"\n'
     _ledger(tmp_path, _event_toml("e1", extra, kind="programme_signed"))

@@ -7,8 +7,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steelbond import EventError, EventLog, IntegrityError, Retraction, testing
+from steelbond import EventLog, testing
 from steelbond.dates import parse_date
+from steelbond.errors import EventError, IntegrityError
+from steelbond.kinds import Retraction
 from steelbond.log import GENESIS
 
 
@@ -138,7 +140,7 @@ def test_an_old_release_keeps_only_its_own_events_and_the_sources_they_cite():
         releases=(testing.sample_release("r1"), testing.sample_release("r2")),
     )
     log = log.append(first, release="r1").append(later, release="r2")
-    old = log.as_of_release("r1")
+    old = log.release("r1")
     assert [e.id for e in old] == ["a"]
     assert [s.id for s in old.sources] == ["notes"]
     assert old.release_names() == ("r1",)

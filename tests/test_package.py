@@ -121,3 +121,56 @@ def test_the_installed_wheel_answers_a_state_query_outside_the_source_tree(
     assert where.startswith(str(target))
     assert designation == steelbond.state_at("2015-06-30").designation.value
     assert (shipped, logs_read, replayed) == ("True", "0", "False")
+
+
+def test_the_top_level_is_declared_once_and_every_name_resolves():
+    import ast
+    import warnings
+
+    tree = ast.parse((Path(steelbond.__file__)).read_text("utf-8"))
+    typed: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", "") == "TYPE_CHECKING":
+            for stmt in node.body:
+                if isinstance(stmt, ast.ImportFrom) and stmt.level == 1 and stmt.module:
+                    typed |= {a.asname or a.name for a in stmt.names}
+    exported = set(steelbond._EXPORTS)
+    # the type checker sees exactly the names __all__ lists (and the submodules)
+    assert typed - steelbond._SUBMODULES == exported
+    assert steelbond.__all__ == [*steelbond._EXPORTS, "__version__"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # none of the public names is deprecated
+        for name in steelbond.__all__:
+            assert getattr(steelbond, name) is not None, name
+    assert len(exported) <= 45  # research code's surface, not every class
+
+
+@pytest.mark.parametrize("name", sorted(steelbond._MOVED))
+def test_a_name_moved_off_the_top_level_still_resolves_with_a_warning(name):
+    import importlib
+
+    home = importlib.import_module(f"steelbond.{steelbond._MOVED[name]}")
+    with pytest.warns(DeprecationWarning, match=f"steelbond.{steelbond._MOVED[name]}"):
+        value = getattr(steelbond, name)
+    assert value is getattr(home, name)
+
+
+def test_the_version_is_the_package_metadata_s():
+    from importlib.metadata import version
+
+    assert steelbond.__version__ == version("steelbond")
+
+
+def test_verify_returns_the_outcome_the_command_prints():
+    outcome = steelbond.verify()
+    assert outcome.ok and outcome.problems == ()
+    assert outcome.events == len(steelbond.bundled_log())
+    assert str(outcome).startswith(f"ok: {outcome.events} events")
+
+
+def test_clear_caches_forgets_and_the_answers_stay_the_same():
+    before = steelbond.state_at("2015-06-30")
+    first = steelbond.bundled_log()
+    steelbond.clear_caches()
+    assert steelbond.bundled_log() is not first  # read again
+    assert steelbond.state_at("2015-06-30") == before

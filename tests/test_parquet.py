@@ -20,13 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import steelbond
-from steelbond import (
-    EventLog,
-    IntegrityError,
-    StorageError,
-    testing,
-)
-from steelbond.errors import shown
+from steelbond import EventLog, testing
+from steelbond.errors import IntegrityError, StorageError, shown
 from steelbond.formats import parquet
 from steelbond.kinds import KINDS, SCHEMA_VERSION, CitationAdded
 from steelbond.storage import read_log, write_log
@@ -207,14 +202,14 @@ def test_a_column_name_that_is_not_utf8_is_a_storage_error(tmp_path):
 def _varied_log() -> EventLog:
     """Up to two events of every kind from the bundled data, references cut, re-chained."""
     bundled = steelbond.bundled_log()
-    chosen: list[steelbond.Event] = []
+    chosen: list[steelbond.kinds.Event] = []
     per_kind: collections.Counter[str] = collections.Counter()
     for e in bundled:
         kind = type(e).kind
         if kind == "retraction" or per_kind[kind] >= 2:
             continue
         e = attrs.evolve(e, supersedes=(), same_as=None, seq=None, prev_hash=None, hash=None)
-        if isinstance(e, steelbond.Conflict):
+        if isinstance(e, steelbond.kinds.Conflict):
             if len(chosen) < 2:
                 continue
             e = attrs.evolve(e, events=(chosen[0].id, chosen[1].id))

@@ -11,23 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import steelbond
-from steelbond import (
+from steelbond import Designation, EventLog, testing
+from steelbond.dates import parse_date
+from steelbond.errors import OutOfCoverageError, UnknownReleaseError
+from steelbond.kinds import (
     Cooperation,
-    Designation,
     DesignationChange,
-    EventLog,
     MissionOpened,
     OperationJoined,
     OperationLeft,
-    OutOfCoverageError,
     ProgrammeRevised,
     ProgrammeSigned,
     Retraction,
     SummitAttended,
-    UnknownReleaseError,
-    testing,
 )
-from steelbond.dates import parse_date
 from steelbond.replay import FOLDS, State, apply, facts_of, replay
 from steelbond.state import field_text
 
@@ -225,7 +222,9 @@ def state_logs(draw: st.DrawFn) -> EventLog:
             )
         )
         events.append(
-            attrs.evolve(e, id=f"e{i}", date=parse_date(text), supersedes=(), same_as=None)
+            attrs.evolve(
+                e, id=f"e{i}", date=parse_date(text), supersedes=(), same_as=None, partner="KOR"
+            )
         )
     anchor = testing.sample_event("anchor", "2000-01-01")
     return EventLog(releases=(testing.sample_release("x", "2030-12-31"),)).append(
@@ -323,7 +322,7 @@ def test_states_at_refuses_a_date_outside_coverage_naming_it(log):
 
 
 def test_states_at_refuses_one_string_in_place_of_many(log):
-    with pytest.raises(steelbond.DateError, match="many dates"):
+    with pytest.raises(steelbond.errors.DateError, match="many dates"):
         steelbond.states_at("2011-01-01", log=log)
 
 

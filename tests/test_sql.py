@@ -27,6 +27,11 @@ def con():
 
 
 @pytest.fixture(scope="module")
+def every():
+    return steelbond.connect(partner=None)  # every partner's rows: the whole bundled log
+
+
+@pytest.fixture(scope="module")
 def window():
     tl = steelbond.timeline().to_pylist()
     return tl[0]["valid_from"], tl[-1]["valid_to"] - dt.timedelta(days=1)
@@ -37,20 +42,22 @@ def test_every_view_exists_and_has_rows(con):
         assert con.execute(f"SELECT count(*) FROM {view}").fetchall()[0][0] > 0, view
 
 
-def test_the_events_view_has_one_row_per_stored_event_with_typed_columns(con):
-    assert con.execute("SELECT count(*) FROM events").fetchall()[0][0] == len(
+def test_the_events_view_has_one_row_per_stored_event_with_typed_columns(con, every):
+    assert every.execute("SELECT count(*) FROM events").fetchall()[0][0] == len(
         steelbond.bundled_log()
     )
+    korea = [e for e in steelbond.bundled_log() if e.partner == "KOR"]
+    assert con.execute("SELECT count(*) FROM events").fetchall()[0][0] == len(korea)
     types = dict(con.execute("SELECT column_name, column_type FROM (DESCRIBE events)").fetchall())
     assert types["value_usd"] == "DOUBLE" and types["date_latest"] == "DATE"
     assert types["quantity"] == "BIGINT" and types["buyer"] == "VARCHAR"
 
 
-def test_citations_match_the_typed_events(con):
+def test_citations_match_the_typed_events(every):
     # as the log reads them: a citation_added's citations count with the event they join
     log = steelbond.bundled_log()
     n = sum(len(log.citations_of(e)) for e in log if e.kind != "citation_added")
-    assert con.execute("SELECT count(*) FROM citations").fetchall()[0][0] == n
+    assert every.execute("SELECT count(*) FROM citations").fetchall()[0][0] == n
 
 
 def test_sources_come_from_the_file(con):
@@ -109,7 +116,7 @@ def test_an_asof_join_of_many_dates_equals_states_at(con, window):
 def test_an_old_release_is_shown_as_it_was(con):
     old = steelbond.connect(as_of_release="0.1.0")
     assert old.execute("SELECT count(*) FROM events").fetchall()[0][0] == len(
-        steelbond.bundled_log().as_of_release("0.1.0")
+        steelbond.bundled_log().release("0.1.0")
     )
 
 
@@ -178,7 +185,7 @@ def test_the_sql_connection_can_neither_read_nor_write_files(tmp_path):
     for statement in statements:
         with pytest.raises(duckdb.Error):
             con.execute(statement)
-    with pytest.raises(steelbond.QueryError) as info:  # steelbond's error, DuckDB's as cause
+    with pytest.raises(steelbond.errors.QueryError) as info:  # steelbond's error, DuckDB's as cause
         steelbond.sql(statements[0])
     assert isinstance(info.value.__cause__, duckdb.Error)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["secret.csv"]

@@ -13,9 +13,10 @@ import attrs
 import pytest
 
 import steelbond
-from steelbond import Basis, Designation, MinisterialMeeting, State, SummitAttended, testing
+from steelbond import Basis, Designation, State, testing
 from steelbond.bundled import bundled_log, bundled_timeline
 from steelbond.dates import parse_date
+from steelbond.kinds import MinisterialMeeting, SummitAttended
 from steelbond.replay import apply, replay
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from steelbond import LogFile, StorageError, testing
+from steelbond import LogFolder, testing
+from steelbond.errors import StorageError
 from steelbond.storage import read_json_lines, read_log, write_json_lines, write_log
 
 from .helpers import reliability, small_log
@@ -35,7 +36,7 @@ def test_a_missing_file_is_a_clear_error(tmp_path: Path):
 
 
 def test_a_log_folder_reads_as_the_log_it_holds(tmp_path: Path):
-    LogFile(tmp_path / "mine").append(*small_log(3))
+    LogFolder(tmp_path / "mine").append(*small_log(3))
     assert [e.id for e in read_log(tmp_path / "mine")] == ["e0", "e1", "e2"]
 
 
@@ -49,12 +50,12 @@ def test_reading_a_folder_is_refused(tmp_path):
 
 
 @reliability
-@pytest.mark.parametrize("how", ["write_log", "LogFile.append"])
+@pytest.mark.parametrize("how", ["write_log", "LogFolder.append"])
 def test_a_log_that_cannot_be_written_is_a_storage_error(tmp_path, how):
     path = tmp_path / "missing-folder" / "log.parquet"
     with pytest.raises(StorageError) as info:
         if how == "write_log":
             write_log(small_log(), path)
         else:
-            LogFile(path).append(testing.sample_event("x"))
+            LogFolder(path).append(testing.sample_event("x"))
     assert info.value.path == str(path)

@@ -5,9 +5,7 @@ from __future__ import annotations
 import pytest
 
 import steelbond
-from steelbond import (
-    SteelbondError,
-)
+from steelbond import SteelbondError
 
 from .helpers import (
     reliability,

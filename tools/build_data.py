@@ -30,7 +30,7 @@ if __name__ == "__main__":
         at = sys.argv.index("--release")
         release, out = sys.argv[at + 1], Path(sys.argv[at + 2])
         out.parent.mkdir(parents=True, exist_ok=True)
-        parquet.write(log.as_of_release(release), out)
+        parquet.write(log.release(release), out)
         print(f"wrote {out} (release {release})")
         sys.exit(0)
     files = data_files(log)

@@ -1,4 +1,4 @@
-"""Append events to a steelbond.LogFile one at a time, printing each returned head.
+"""Append events to a steelbond.LogFolder one at a time, printing each returned head.
 
 A helper for ``tests/test_folder.py``: the tests start it as a real subprocess and kill
 it (SIGKILL) at random moments, or start several at once on one file. Every line it prints
@@ -8,7 +8,7 @@ had returned.
 Lines on standard output::
 
     ready <events already in the file>
-    appended <event id> <head returned by LogFile.append>
+    appended <event id> <head returned by LogFolder.append>
     conflict <event id> <expected head> <actual head>      (--optimistic only)
     torn <event id>       (--optimistic only: the read before an append failed, see below)
     done
@@ -36,7 +36,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from steelbond import ConflictError, LogFile, StorageError, testing
+from steelbond import LogFolder, testing
+from steelbond.errors import ConflictError, StorageError
 
 
 def _warm_up() -> None:
@@ -47,7 +48,7 @@ def _warm_up() -> None:
     from steelbond.storage import read_log
 
     with tempfile.TemporaryDirectory(prefix="steelbond-warm-up-") as tmp:
-        LogFile(Path(tmp) / "log").append(testing.sample_event("warm-up"))
+        LogFolder(Path(tmp) / "log").append(testing.sample_event("warm-up"))
         read_log(Path(tmp) / "log")
 
 
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
 
     rng = random.Random(f"{args.seed}:{args.prefix}")
     _warm_up()
-    log_file = LogFile(args.path)
+    log_file = LogFolder(args.path)
     print(f"ready {len(log_file.read())}", flush=True)
     if args.go is not None:
         while not args.go.exists():

@@ -462,7 +462,7 @@ def small_log(rng: random.Random) -> EventLog:
         events.append(structure_event(row))
     if events and rng.random() < 0.2:
         events.append(
-            steelbond.Retraction(
+            steelbond.kinds.Retraction(
                 id="gr",
                 date=parse_date(date_text(rng, 1990, 2025)),
                 summary="withdrawn",
@@ -687,7 +687,7 @@ class FuzzContext:
 def run_parse_date(value: object, ctx: FuzzContext) -> str:
     try:
         d = parse_date(value)
-    except steelbond.DateError as exc:
+    except steelbond.errors.DateError as exc:
         _check(exc.value is value or exc.value == value, "date-error-carries-value", _short(exc))
         _check(shown(value) in str(exc), "date-error-names-value", str(exc)[:300])
         raise
@@ -701,7 +701,7 @@ def run_parse_date(value: object, ctx: FuzzContext) -> str:
     _check(PartialDate(d.text, d.precision, d.earliest, d.latest) == d, "rebuild", _short(value))
     if d.earliest is not None and d.latest is not None:
         _check(d.earliest <= d.latest, "bounds-ordered", _short(d))
-    if d.precision is steelbond.Precision.DAY:
+    if d.precision is steelbond.dates.Precision.DAY:
         _check(d.is_exact, "day-is-exact", _short(d))
     return "ok"
 
@@ -807,7 +807,7 @@ def run_structure_event(inp: tuple[dict[str, Any], bool], ctx: FuzzContext) -> s
     row, strict = inp
     try:
         event = structure_event(row, strict_fields=strict)
-    except steelbond.EventError as exc:
+    except steelbond.errors.EventError as exc:
         label = row.get("id")
         _check(shown(label) in str(exc), "event-error-names-the-event", str(exc)[:200])
         raise
@@ -839,7 +839,7 @@ def run_read_ledger(files: dict[str, bytes], ctx: FuzzContext) -> str:
         except SteelbondError as exc:
             path = getattr(exc, "path", None)
             _check(
-                isinstance(exc, steelbond.LedgerError) and path is not None,
+                isinstance(exc, steelbond.errors.LedgerError) and path is not None,
                 "ledger-error-names-the-file",
                 f"{type(exc).__name__}: {str(exc)[:200]}",
             )
@@ -863,7 +863,7 @@ def run_read_log(data: bytes, ctx: FuzzContext) -> str:
         log = read_log(path)
         try:
             log.verify()
-        except steelbond.IntegrityError as exc:
+        except steelbond.errors.IntegrityError as exc:
             where = log[exc.seq].id if 0 <= exc.seq < len(log) else None
             _check(exc.event_id == where, "integrity-error-names-the-event", str(exc)[:200])
             raise
@@ -1129,7 +1129,7 @@ def _stale_cache_case(ctx: FuzzContext) -> str:
     first one's cached timeline (api._TIMELINES is keyed by id(log))."""
     logs = []
     for designation in (Designation.CONTACT_COUNTRY, Designation.GLOBAL_PARTNER):
-        change = steelbond.DesignationChange(
+        change = steelbond.kinds.DesignationChange(
             id="d",
             date=parse_date("2010"),
             summary="s",

@@ -276,7 +276,7 @@ STAGES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
     ("facts, replay", ("factmodel", "replay")),
     ("state", ("state", "tables", "api", "panels")),
-    ("edges", ("views", "cli", "plot", "exports", "cite")),
+    ("edges", ("views", "cli", "plot", "exports", "cite", "verification", "caches")),
 )
 """The stages data flows through, in order, and the package's modules in each (without the
 ``steelbond.`` prefix). Every import points back along the flow, to the module's own stage

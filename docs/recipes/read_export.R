@@ -10,8 +10,11 @@ panel <- read.csv(file.path(dir, "panel_year.csv"), na.strings = "",
                   stringsAsFactors = FALSE, encoding = "UTF-8")
 panel$period_start <- as.Date(panel$period_start)
 
-# Merge on the Correlates of War code, as with any country-year data.
-stopifnot(all(panel$ccode == 732))
+# One row per partner and year; merge on the Correlates of War code (South Korea 732,
+# Japan 740, Australia 900, New Zealand 920), as with any country-year data.
+stopifnot(all(panel$ccode[panel$partner == "KOR"] == 732))
+cat("partners", paste(sort(unique(panel$partner)), collapse = ","), "\n")
+panel <- panel[panel$partner == "KOR", ]
 covered <- panel[panel$coverage == "full", ]
 cat("rows", nrow(panel), "\n")
 cat("first_year", min(panel$year), "\n")
@@ -25,4 +28,5 @@ cat("na_outside_coverage", sum(is.na(panel$summits_attended[panel$coverage != "f
 facts <- read.csv(file.path(dir, "facts.csv"), na.strings = "", stringsAsFactors = FALSE,
                   encoding = "UTF-8")
 cat("facts", nrow(facts), "\n")
+facts <- facts[facts$partner == "KOR", ]
 cat("uncorroborated", sum(!facts$corroborated & facts$standing), "\n")

@@ -4,38 +4,40 @@
 >>> steelbond.state_at("2015-06-30").designation
 <Designation.PARTNER_ACROSS_THE_GLOBE: 'partner_across_the_globe'>
 
-Importing steelbond is cheap: the names below load their modules (and pyarrow, DuckDB) on
-first use.
+The top level holds what research code calls: the questions, the records they answer with,
+the log, and citing and checking the data. The event kinds live in :mod:`steelbond.kinds`
+and the errors in :mod:`steelbond.errors` (``steelbond.SteelbondError`` is the one every
+error subclasses). Importing steelbond is cheap: each name loads its module (and pyarrow,
+DuckDB) on first use.
 """
 
 from __future__ import annotations
 
 import importlib
+import warnings
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
-
 _EXPORTS = {
-    # asking questions of the bundled data (or of a log of your own)
+    # questions of the bundled data (or of a log of your own)
     "state_at": "api",
     "states_at": "api",
     "timeline": "api",
     "events": "api",
-    "conflicts": "api",
     "facts": "api",
     "disputes": "api",
+    "conflicts": "api",
     "sources": "api",
+    "clear_caches": "caches",
     "panel": "panels",
-    "Panel": "panels",
     "export": "exports",
-    "EventCollection": "api",
-    "data_version": "bundled",
-    "DataVersion": "bundled",
-    "cite": "cite",
     "connect": "views",
     "sql": "views",
+    # citing and checking the data
+    "cite": "cite",
+    "verify": "verification",
+    "data_version": "bundled",
     "bundled_log": "bundled",
-    # the state
+    # the records the questions answer with
     "State": "state",
     "Programme": "state",
     "Operation": "state",
@@ -44,139 +46,95 @@ _EXPORTS = {
     "Basis": "state",
     "ClaimedValue": "state",
     "Timeline": "state",
-    # facts and disputes
+    "Designation": "designation",
     "Fact": "factmodel",
     "Dispute": "factmodel",
-    # the log and its storage
+    "Panel": "panels",
+    "EventCollection": "api",
+    "DataVersion": "bundled",
+    "Verification": "verification",
+    "PartialDate": "dates",
+    "parse_date": "dates",
+    # the log
     "EventLog": "log",
+    "LogFolder": "formats.folder",
     "read_log": "storage",
     "write_log": "storage",
-    "LogFile": "formats.folder",
-    "Appended": "formats.folder",
-    # dates
-    "PartialDate": "dates",
-    "Precision": "dates",
-    "parse_date": "dates",
-    # events
-    "Designation": "designation",
-    "Citation": "kinds",
-    "Source": "kinds",
-    "Release": "kinds",
-    "Event": "kinds",
-    "KINDS": "kinds",
-    "ArmsDeal": "kinds",
-    "Conflict": "kinds",
-    "Context": "kinds",
-    "Contribution": "kinds",
-    "Cooperation": "kinds",
-    "DesignationChange": "kinds",
-    "Incident": "kinds",
-    "MinisterialMeeting": "kinds",
-    "MissionOpened": "kinds",
-    "NatoMilestone": "kinds",
-    "OperationJoined": "kinds",
-    "OperationLeft": "kinds",
-    "ProgrammeRevised": "kinds",
-    "ProgrammeSigned": "kinds",
-    "Retraction": "kinds",
-    "Statement": "kinds",
-    "SummitAttended": "kinds",
-    "TradeStatistic": "kinds",
-    "Visit": "kinds",
-    # errors
+    # the one error every other subclasses
     "SteelbondError": "errors",
-    "MissingExtraError": "errors",
-    "ArgumentError": "errors",
-    "DateError": "errors",
-    "OutOfCoverageError": "errors",
-    "UnknownReleaseError": "errors",
-    "EventError": "errors",
-    "LedgerError": "errors",
-    "IntegrityError": "errors",
-    "ConflictError": "errors",
-    "QueryError": "errors",
-    "StorageWarning": "errors",
-    "StorageError": "errors",
 }
-_SUBMODULES = {"testing", "errors", "dates", "kinds", "factmodel", "replay", "views", "plot"}
+"""Every top-level name and the module it lives in: the public surface, declared once."""
 
-__all__ = [
-    "KINDS",
-    "Appended",
-    "ArgumentError",
-    "ArmsDeal",
-    "Basis",
-    "Citation",
-    "ClaimedValue",
-    "Conflict",
-    "ConflictError",
-    "Context",
-    "Contribution",
-    "Cooperation",
-    "DataVersion",
-    "DateError",
-    "Designation",
-    "DesignationChange",
-    "Dispute",
-    "Event",
-    "EventCollection",
-    "EventError",
-    "EventLog",
-    "Fact",
-    "Incident",
-    "IntegrityError",
-    "LedgerError",
-    "LogFile",
-    "Meeting",
-    "MinisterialMeeting",
-    "MissingExtraError",
-    "MissionOpened",
-    "NatoMilestone",
-    "Operation",
-    "OperationJoined",
-    "OperationLeft",
-    "OutOfCoverageError",
-    "Panel",
-    "PartialDate",
-    "Precision",
-    "Programme",
-    "ProgrammeRevised",
-    "ProgrammeSigned",
-    "QueryError",
-    "Release",
-    "Retraction",
-    "Source",
-    "State",
-    "Statement",
-    "SteelbondError",
-    "StorageError",
-    "StorageWarning",
-    "Summit",
-    "SummitAttended",
-    "Timeline",
-    "TradeStatistic",
-    "UnknownReleaseError",
-    "Visit",
-    "__version__",
-    "bundled_log",
-    "cite",
-    "conflicts",
-    "connect",
-    "data_version",
-    "disputes",
-    "events",
-    "export",
-    "facts",
-    "panel",
-    "parse_date",
-    "read_log",
-    "sources",
-    "sql",
-    "state_at",
-    "states_at",
-    "timeline",
-    "write_log",
-]
+_MOVED = {
+    **dict.fromkeys(
+        (
+            "KINDS",
+            "Event",
+            "Citation",
+            "Source",
+            "Release",
+            "ArmsDeal",
+            "Conflict",
+            "Context",
+            "Contribution",
+            "Cooperation",
+            "DesignationChange",
+            "Incident",
+            "MinisterialMeeting",
+            "MissionOpened",
+            "NatoMilestone",
+            "OperationJoined",
+            "OperationLeft",
+            "ProgrammeRevised",
+            "ProgrammeSigned",
+            "Retraction",
+            "Statement",
+            "SummitAttended",
+            "TradeStatistic",
+            "Visit",
+        ),
+        "kinds",
+    ),
+    **dict.fromkeys(
+        (
+            "ArgumentError",
+            "ConflictError",
+            "DateError",
+            "EventError",
+            "IntegrityError",
+            "LedgerError",
+            "MissingExtraError",
+            "OutOfCoverageError",
+            "QueryError",
+            "StorageError",
+            "StorageWarning",
+            "UnknownReleaseError",
+        ),
+        "errors",
+    ),
+    "Precision": "dates",
+    "Appended": "formats.folder",
+    "LogFile": "formats.folder",
+}
+"""Names the top level held before 0.3.0, still found there (with a DeprecationWarning)
+until the next release: the event kinds are in steelbond.kinds, the errors in
+steelbond.errors, ``LogFile`` is ``LogFolder``."""
+
+_SUBMODULES = {
+    "countries",
+    "dates",
+    "errors",
+    "exports",
+    "factmodel",
+    "kinds",
+    "panels",
+    "plot",
+    "replay",
+    "testing",
+    "views",
+}
+
+__all__ = [*_EXPORTS, "__version__"]
 
 
 def __getattr__(name: str) -> Any:
@@ -184,6 +142,22 @@ def __getattr__(name: str) -> Any:
         value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
         globals()[name] = value
         return value
+    if name == "__version__":
+        # written once, in pyproject.toml: the installed package's metadata carries it
+        from importlib.metadata import version
+
+        globals()[name] = value = version("steelbond")
+        return value
+    if name in _MOVED:
+        home = _MOVED[name]
+        warnings.warn(
+            f"steelbond.{name} moved to steelbond.{home}.{name}"
+            + ("" if name != "LogFile" else " (as LogFolder)")
+            + "; the top-level name will be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return getattr(importlib.import_module(f".{home}", __name__), name)
     if name in _SUBMODULES:
         return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'steelbond' has no attribute {name!r}")
@@ -194,10 +168,13 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:
+    from . import countries as countries
     from . import dates as dates
     from . import errors as errors
+    from . import exports as exports
     from . import factmodel as factmodel
     from . import kinds as kinds
+    from . import panels as panels
     from . import plot as plot
     from . import replay as replay
     from . import testing as testing
@@ -214,53 +191,16 @@ if TYPE_CHECKING:
         timeline,
     )
     from .bundled import DataVersion, bundled_log, data_version
+    from .caches import clear_caches
     from .cite import cite
-    from .dates import PartialDate, Precision, parse_date
-    from .errors import (
-        ArgumentError,
-        ConflictError,
-        DateError,
-        EventError,
-        IntegrityError,
-        LedgerError,
-        MissingExtraError,
-        OutOfCoverageError,
-        QueryError,
-        SteelbondError,
-        StorageError,
-        StorageWarning,
-        UnknownReleaseError,
-    )
+    from .dates import PartialDate, parse_date
+    from .designation import Designation
+    from .errors import SteelbondError
+    from .exports import export
     from .factmodel import Dispute, Fact
-    from .formats.folder import Appended, LogFile
-    from .kinds import (
-        KINDS,
-        ArmsDeal,
-        Citation,
-        Conflict,
-        Context,
-        Contribution,
-        Cooperation,
-        Designation,
-        DesignationChange,
-        Event,
-        Incident,
-        MinisterialMeeting,
-        MissionOpened,
-        NatoMilestone,
-        OperationJoined,
-        OperationLeft,
-        ProgrammeRevised,
-        ProgrammeSigned,
-        Release,
-        Retraction,
-        Source,
-        Statement,
-        SummitAttended,
-        TradeStatistic,
-        Visit,
-    )
+    from .formats.folder import LogFolder
     from .log import EventLog
+    from .panels import Panel, panel
     from .state import (
         Basis,
         ClaimedValue,
@@ -272,4 +212,7 @@ if TYPE_CHECKING:
         Timeline,
     )
     from .storage import read_log, write_log
+    from .verification import Verification, verify
     from .views import connect, sql
+
+    __version__: str

@@ -28,10 +28,12 @@ if TYPE_CHECKING:
 __all__ = [
     "EventCollection",
     "check_common",
+    "check_partner",
     "conflicts",
     "disputes",
     "events",
     "facts",
+    "forget",
     "replayed",
     "sources",
     "state_at",
@@ -39,8 +41,15 @@ __all__ = [
     "timeline",
 ]
 
-_TIMELINES: dict[tuple[int, str | None], tuple[EventLog, Timeline]] = {}
-_FACTS: dict[tuple[int, str | None], tuple[EventLog, Facts]] = {}
+_TIMELINES: dict[tuple[int, str | None, str], tuple[EventLog, Timeline]] = {}
+_FACTS: dict[tuple[int, str | None, str], tuple[EventLog, Facts]] = {}
+
+
+def forget() -> None:
+    """Forget the replayed timelines and facts cached per log (see
+    :func:`steelbond.clear_caches`)."""
+    _TIMELINES.clear()
+    _FACTS.clear()
 
 
 def check_common(release: object, log: object) -> None:
@@ -93,20 +102,38 @@ def _kinds(kind: object, known_names: Iterable[str]) -> set[str] | None:
     return {str(n) for n in chosen}
 
 
-def replayed(log: EventLog | None, release: str | None) -> Timeline:
-    """The timeline that answers state questions about ``log`` (``None``: the bundled log),
-    as of ``release`` (``None``: the latest); cached, since logs are immutable.
+def check_partner(partner: object, log: EventLog | None) -> str:
+    """``partner``, an ISO3 code the log has events about; refused, with the list of those
+    it has, otherwise. South Korea's ``"KOR"`` is not looked up, so that a cold question
+    about it need not read the log."""
+    check_type("partner", partner, str, "an ISO3 code such as 'KOR' or 'JPN'")
+    assert isinstance(partner, str)
+    if partner == "KOR":
+        return partner
+    known = (bundled_log() if log is None else log).partners()
+    if partner not in known:
+        raise ArgumentError(
+            f"partner {shown(partner)} is not in the data; the partners are: {', '.join(known)}",
+            partner,
+        )
+    return partner
 
-    The bundled log's comes as shipped, already replayed (``bundled_timeline``), so that a
-    cold ``state_at`` imports neither cattrs nor the event classes: this module imports
-    those, the log and replay only when a question needs them.
+
+def replayed(log: EventLog | None, release: str | None, partner: str = "KOR") -> Timeline:
+    """The timeline that answers state questions about ``partner`` in ``log`` (``None``:
+    the bundled log), as of ``release`` (``None``: the latest); cached, since logs are
+    immutable.
+
+    South Korea's timelines of the bundled log come as shipped, already replayed
+    (``bundled_timeline``), so that a cold ``state_at`` imports neither cattrs nor the event
+    classes: this module imports those, the log and replay only when a question needs them.
     """
     if log is None:
-        shipped = bundled_timeline(release)
+        shipped = bundled_timeline(release) if partner == "KOR" else None
         if shipped is not None:
             return shipped
         log = bundled_log()  # no usable timeline.json: replay the bundled log
-    key = (id(log), release)
+    key = (id(log), release, partner)
     cached = _TIMELINES.get(key)
     # A log is immutable, so its timeline never goes stale. The entry holds the log itself:
     # an id is reused once its object is freed, so the identity is checked, not trusted.
@@ -115,15 +142,20 @@ def replayed(log: EventLog | None, release: str | None) -> Timeline:
 
         if len(_TIMELINES) > 32:
             _TIMELINES.clear()
-        found = facts(as_of_release=release, log=log)
-        cached = _TIMELINES[key] = (log, replay(log, release, facts=found))
+        found = facts(as_of_release=release, log=log, partner=partner)
+        cached = _TIMELINES[key] = (log, replay(log, release, facts=found, partner=partner))
     return cached[1]
 
 
 def state_at(
-    day: object, *, as_of_release: str | None = None, log: EventLog | None = None
+    day: object,
+    *,
+    partner: str = "KOR",
+    as_of_release: str | None = None,
+    log: EventLog | None = None,
 ) -> State:
-    """South Korea's standing with NATO on ``day`` (a date or ``"YYYY-MM-DD"``).
+    """A partner's standing with NATO on ``day`` (a date or ``"YYYY-MM-DD"``): South
+    Korea's unless ``partner`` names another (``"JPN"``, ``"AUS"``, ``"NZL"``).
 
     >>> import steelbond
     >>> s = steelbond.state_at("2015-06-30")
@@ -133,25 +165,32 @@ def state_at(
     False
     """
     check_common(as_of_release, log)
-    return replayed(log, as_of_release).state_at(day)
+    return replayed(log, as_of_release, check_partner(partner, log)).state_at(day)
 
 
 def states_at(
-    days: Iterable[object], *, as_of_release: str | None = None, log: EventLog | None = None
+    days: Iterable[object],
+    *,
+    partner: str = "KOR",
+    as_of_release: str | None = None,
+    log: EventLog | None = None,
 ) -> pa.Table:
     """Many dates in one vectorised pass: a ``pyarrow.Table``, one row per date, in order.
 
-    ``days`` may be a list of dates or ISO strings, a ``pyarrow`` date32 array, or a NumPy
-    ``datetime64`` array. The columns are listed in :mod:`steelbond.tables`.
+    ``days`` may be a list of dates or ISO strings, a ``pyarrow`` date32 array, a NumPy
+    ``datetime64`` array, a pandas ``DatetimeIndex`` or ``Series``, or a polars date
+    Series. The columns are listed in :mod:`steelbond.tables`.
     """
     check_common(as_of_release, log)
-    return replayed(log, as_of_release).states_at(days)
+    return replayed(log, as_of_release, check_partner(partner, log)).states_at(days)
 
 
-def timeline(*, as_of_release: str | None = None, log: EventLog | None = None) -> pa.Table:
+def timeline(
+    *, partner: str = "KOR", as_of_release: str | None = None, log: EventLog | None = None
+) -> pa.Table:
     """The state as intervals ``[valid_from, valid_to)``, one column per state field."""
     check_common(as_of_release, log)
-    return replayed(log, as_of_release).to_arrow()
+    return replayed(log, as_of_release, check_partner(partner, log)).to_arrow()
 
 
 @attrs.frozen
@@ -215,28 +254,41 @@ def events(
     until: object = None,
     include_context: bool = True,
     include_superseded: bool = False,
+    search: str | None = None,
+    partner: str | None = "KOR",
     as_of_release: str | None = None,
     log: EventLog | None = None,
 ) -> EventCollection:
     """The typed events, oldest first (by latest possible day, then log order).
 
-    ``kind`` is one kind name or several (see ``steelbond.KINDS``). ``since`` and
+    ``kind`` is one kind name or several (see ``steelbond.kinds.KINDS``). ``since`` and
     ``until`` (dates, inclusive) keep the events whose date bounds overlap that window;
     undated bounds count as open. Superseded and retracted events are left out unless
-    ``include_superseded``. A window that ends before it starts is refused
+    ``include_superseded``. ``partner`` keeps one partner's events (``None``: every
+    partner's). ``search`` keeps the events whose summary, or a quote or its
+    English rendering among their citations (those added later included), contains the
+    text, ignoring case. A window that ends before it starts is refused
     (:class:`~steelbond.errors.DateError`), not answered with nothing or everything.
+
+    >>> import steelbond
+    >>> [e.id for e in steelbond.events("mission_opened", search="22 November")][:1]
+    ['c2-mission-opened-2022-11-22']
     """
     from .kinds import KINDS, Context
 
     check_common(as_of_release, log)
     check_type("include_context", include_context, bool, "True or False")
     check_type("include_superseded", include_superseded, bool, "True or False")
+    check_type("search", search, (str, type(None)), "text to find, or None")
+    needle = (search or "").casefold()
     kinds = _kinds(kind, KINDS.keys())
     lo = None if since is None else to_day(since)
     hi = None if until is None else to_day(until)
     if lo is not None and hi is not None and hi < lo:
         raise DateError(f"until ({hi}) is before since ({lo}): the window is empty", (lo, hi))
-    view = (bundled_log() if log is None else log).as_of_release(as_of_release)
+    view = (bundled_log() if log is None else log).release(as_of_release)
+    if partner is not None:
+        view = view.of_partner(check_partner(partner, log))
     chosen = []
     for e in view if include_superseded else view.effective():
         if kinds is not None and type(e).kind not in kinds:
@@ -247,14 +299,26 @@ def events(
             continue
         if hi is not None and e.date.earliest is not None and e.date.earliest > hi:
             continue
+        if needle and not _mentions(view, e, needle):
+            continue
         chosen.append(e)
     chosen.sort(key=lambda e: (*e.date.sort_key(), e.seq or 0))
     return EventCollection(tuple(chosen))
 
 
-def facts(*, as_of_release: str | None = None, log: EventLog | None = None) -> Facts:
-    """Every fact of the log and every dispute among them, as replay and SQL count them
-    (see :mod:`steelbond.factmodel`).
+def _mentions(log: EventLog, event: Event, needle: str) -> bool:
+    if needle in event.summary.casefold():
+        return True
+    return any(
+        needle in (c.quote + "\n" + (c.english or "")).casefold() for c in log.citations_of(event)
+    )
+
+
+def facts(
+    *, partner: str = "KOR", as_of_release: str | None = None, log: EventLog | None = None
+) -> Facts:
+    """Every fact about ``partner`` and every dispute among them, as replay and SQL count
+    them (see :mod:`steelbond.factmodel`).
 
     >>> import steelbond
     >>> found = steelbond.facts()
@@ -262,8 +326,9 @@ def facts(*, as_of_release: str | None = None, log: EventLog | None = None) -> F
     True
     """
     check_common(as_of_release, log)
+    check_partner(partner, log)
     source = bundled_log() if log is None else log
-    key = (id(source), as_of_release)
+    key = (id(source), as_of_release, partner)
     cached = _FACTS.get(key)
     # As for timelines: a log is immutable, and the entry holds it, so an id reused by a
     # new object is never mistaken for the old one.
@@ -272,23 +337,25 @@ def facts(*, as_of_release: str | None = None, log: EventLog | None = None) -> F
 
         if len(_FACTS) > 32:
             _FACTS.clear()
-        cached = _FACTS[key] = (source, facts_of(source.as_of_release(as_of_release)))
+        view = source.release(as_of_release).of_partner(partner)
+        cached = _FACTS[key] = (source, facts_of(view))
     return cached[1]
 
 
 def disputes(
-    *, as_of_release: str | None = None, log: EventLog | None = None
+    *, partner: str = "KOR", as_of_release: str | None = None, log: EventLog | None = None
 ) -> tuple[Dispute, ...]:
     """The disputes: competing claims about one matter, and the one the state carries."""
-    return facts(as_of_release=as_of_release, log=log).disputes
+    return facts(partner=partner, as_of_release=as_of_release, log=log).disputes
 
 
 def conflicts(
-    *, as_of_release: str | None = None, log: EventLog | None = None
+    *, partner: str = "KOR", as_of_release: str | None = None, log: EventLog | None = None
 ) -> tuple[Conflict, ...]:
     """The recorded disagreements between sources, each naming the events on every side."""
     check_common(as_of_release, log)
-    return (bundled_log() if log is None else log).as_of_release(as_of_release).conflicts()
+    source = bundled_log() if log is None else log
+    return source.release(as_of_release).of_partner(check_partner(partner, log)).conflicts()
 
 
 def sources(*, log: EventLog | None = None) -> tuple[Source, ...]:

@@ -85,8 +85,9 @@ def bundled_log() -> EventLog:
 
 
 @cache
-def bundled_timeline(release: str | None = None) -> Timeline | None:
-    """The bundled log's timeline as of ``release`` (``None``: the whole log's), read once
+def bundled_timeline(as_of_release: str | None = None) -> Timeline | None:
+    """The bundled log's timeline of South Korea as of ``as_of_release`` (``None``: the
+    whole log's), read once
     per process from ``timeline.json``, where ``tools/build_data.py`` stores it replayed.
 
     ``None`` when that file is missing, malformed, lacks the release, or is stale: built
@@ -96,7 +97,7 @@ def bundled_timeline(release: str | None = None) -> Timeline | None:
     """
     from .formats.timeline import read_timeline
 
-    return read_timeline(bundled_path().with_name(TIMELINE_FILE), _log_file(), release)
+    return read_timeline(bundled_path().with_name(TIMELINE_FILE), _log_file(), as_of_release)
 
 
 @attrs.frozen

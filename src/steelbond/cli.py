@@ -178,8 +178,8 @@ def _state(args: argparse.Namespace) -> str:
     if args.format == "text":
         from .api import state_at
 
-        return str(state_at(day, as_of_release=args.release))
-    return _table(states_at([day], as_of_release=args.release), args.format)
+        return str(state_at(day, partner=args.partner, as_of_release=args.release))
+    return _table(states_at([day], partner=args.partner, as_of_release=args.release), args.format)
 
 
 def _events(args: argparse.Namespace) -> str:
@@ -190,9 +190,10 @@ def _events(args: argparse.Namespace) -> str:
         since=args.since,
         until=args.until,
         include_context=not args.no_context,
+        search=args.search,
+        partner=args.partner,
         as_of_release=args.release,
     )
-    needle = (args.search or "").casefold()
     rows = [
         (
             e.id,
@@ -203,9 +204,6 @@ def _events(args: argparse.Namespace) -> str:
             e.same_as,
         )
         for e in chosen
-        if not needle
-        or needle in e.summary.casefold()
-        or any(needle in (c.quote + (c.english or "")).casefold() for c in e.citations)
     ]
     return _render(("id", "date", "kind", "summary", "sources", "same_as"), rows, args.format)
 
@@ -213,13 +211,15 @@ def _events(args: argparse.Namespace) -> str:
 def _timeline(args: argparse.Namespace) -> str:
     from .api import timeline
 
-    return _table(timeline(as_of_release=args.release), args.format)
+    return _table(timeline(partner=args.partner, as_of_release=args.release), args.format)
 
 
 def _conflicts(args: argparse.Namespace) -> str:
     from .views import connect
 
-    return _relation(connect(as_of_release=args.release).sql("FROM conflicts"), args.format)
+    return _relation(
+        connect(partner=args.partner, as_of_release=args.release).sql("FROM conflicts"), args.format
+    )
 
 
 def _facts(args: argparse.Namespace) -> str:
@@ -227,14 +227,20 @@ def _facts(args: argparse.Namespace) -> str:
 
     query = """SELECT fact_id, kind, date_text, year, report_count, reports, standing, dispute
                FROM facts ORDER BY first_seq"""
-    return _table(connect(as_of_release=args.release).sql(query).to_arrow_table(), args.format)
+    return _table(
+        connect(partner=args.partner, as_of_release=args.release).sql(query).to_arrow_table(),
+        args.format,
+    )
 
 
 def _disputes(args: argparse.Namespace) -> str:
     from .views import connect
 
     query = "SELECT dispute_id, claim, carried, facts, sources FROM disputes"
-    return _table(connect(as_of_release=args.release).sql(query).to_arrow_table(), args.format)
+    return _table(
+        connect(partner=args.partner, as_of_release=args.release).sql(query).to_arrow_table(),
+        args.format,
+    )
 
 
 def _panel(args: argparse.Namespace) -> str:
@@ -304,7 +310,7 @@ def _run_sql(query: str, args: argparse.Namespace) -> str:
     from .errors import QueryError
     from .views import connect
 
-    con = connect(as_of_release=args.release)
+    con = connect(partner=args.partner, as_of_release=args.release)
     with _LOCK:
         if _STOP.is_set():
             con.close()
@@ -345,51 +351,14 @@ def _sql(args: argparse.Namespace) -> str:
 
 
 def _verify(args: argparse.Namespace) -> str:
-    from .bundled import bundled_log, bundled_path, data_version
-    from .errors import IntegrityError
+    from .verification import verify
 
-    path = bundled_path()
-    expected_file = path.with_name(path.name + ".sha256")
-    digest = data_version().sha256
-    problems = []
-    if not expected_file.is_file():
-        problems.append(f"no checksum file {expected_file.name} beside {path}")
-    elif expected_file.read_text("ascii").split()[0] != digest:
-        problems.append(f"{path} does not match its checksum {expected_file.name}")
-    from .errors import StorageError
-    from .storage import read_log
-
-    try:  # every value and column of the file, not only its chain (see read_log)
-        stored = read_log(path)
-    except StorageError as exc:
-        problems.append(str(exc))
-        stored = bundled_log()  # the mirror is still checked below
-    for log in (stored, bundled_log()):  # the Parquet file and its JSON-lines mirror
-        try:
-            log.verify()
-        except IntegrityError as exc:
-            problems.append(str(exc))
-    if stored != bundled_log():
-        problems.append(
-            f"{path.with_suffix('.jsonl').name} does not hold the events of {path.name}"
-        )
-    from .bundled import TIMELINE_FILE, bundled_timeline
-    from .replay import replay
-
-    for release in (None, *bundled_log().release_names()):
-        # State queries believe the shipped timelines (when built from this log): hold
-        # them to a replay here. A stale file is not believed, so it is no problem.
-        shipped = bundled_timeline(release)
-        if shipped is not None and shipped != replay(bundled_log(), release):
-            problems.append(
-                f"{TIMELINE_FILE} does not hold the replayed timeline of "
-                f"{'the whole log' if release is None else 'release ' + release}"
-            )
-    if problems:
-        for p in problems:
+    outcome = verify()
+    if not outcome.ok:
+        for p in outcome.problems:
             print(f"steelbond: verify failed: {p}", file=sys.stderr)
         sys.exit(1)
-    return f"ok: {len(bundled_log())} events, hash chain verified, sha256 {digest}"
+    return str(outcome)
 
 
 COMMANDS = {
@@ -427,7 +396,18 @@ def parser() -> argparse.ArgumentParser:
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
         if name not in ("verify", "cite"):
-            p.add_argument("--release", help="answer as this data release did (e.g. 0.1.0)")
+            p.add_argument(
+                "--as-of-release",
+                "--release",
+                dest="release",
+                help="answer as this data release did (e.g. 0.1.0)",
+            )
+        if name in ("state", "events", "timeline", "conflicts", "facts", "disputes", "sql"):
+            p.add_argument(
+                "--partner",
+                default="KOR",
+                help="the partner's ISO3 code: KOR (the default), JPN, AUS or NZL",
+            )
         tabular = ["table", "json", "csv"]
         if name == "panel":
             p.add_argument("--from", dest="start", required=True, help="first year or date")

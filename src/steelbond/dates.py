@@ -89,7 +89,7 @@ class PartialDate:
             )
         if not isinstance(self.precision, Precision):
             raise DateError(
-                f"a partial date's precision must be a steelbond.Precision, not "
+                f"a partial date's precision must be a steelbond.dates.Precision, not "
                 f"{type(self.precision).__name__} {shown(self.precision)}",
                 self.precision,
             )

@@ -215,5 +215,5 @@ class StorageError(SteelbondError):
 
 class StorageWarning(UserWarning):
     """Something about a stored log needs attention but nothing was lost: for example, a
-    :class:`~steelbond.LogFile` whose segments could not be merged after an append (the
+    :class:`~steelbond.LogFolder` whose segments could not be merged after an append (the
     append itself succeeded; the next writer merges them)."""

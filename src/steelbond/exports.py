@@ -137,7 +137,7 @@ def tables(*, as_of_release: str | None = None, log: EventLog | None = None) -> 
     from .views import connect
 
     check_common(as_of_release, log)
-    con = connect(as_of_release=as_of_release, log=log)
+    con = connect(partner=None, as_of_release=as_of_release, log=log)
     try:
         out: dict[str, pa.Table] = {}
         for name in TABLES[:7]:
@@ -147,12 +147,19 @@ def tables(*, as_of_release: str | None = None, log: EventLog | None = None) -> 
             out[name] = flatten(con.sql(query).to_arrow_table())
     finally:
         con.close()
-    timeline = replayed(log, as_of_release)
-    start, end = timeline.coverage_start, timeline.coverage_end
+    windows = [replayed(log, as_of_release, p) for p in _partners(log)]
+    start = min(t.coverage_start for t in windows)
+    end = max(t.coverage_end for t in windows)
     kw: dict[str, Any] = {"as_of_release": as_of_release, "log": log}
     out["panel_year"] = panel(start.year, end.year, by="year", **kw).to_arrow()
     out["panel_day"] = panel(start, end, by="day", **kw).to_arrow()
     return out
+
+
+def _partners(log: EventLog | None) -> tuple[str, ...]:
+    from .bundled import bundled_log
+
+    return (bundled_log() if log is None else log).partners() or ("KOR",)
 
 
 def export(

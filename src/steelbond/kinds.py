@@ -83,12 +83,32 @@ class Source:
 
 
 @attrs.frozen
+class Coverage:
+    """One partner's window in a release: the last day that partner's sources speak for."""
+
+    partner: str
+    end: str
+
+
+@attrs.frozen
 class Release:
-    """A data release: its name, when it was made, and the last day its sources speak for."""
+    """A data release: its name, when it was made, and the last day its sources speak for.
+
+    ``coverage_end`` is South Korea's (and any partner's that ``coverage`` does not name);
+    ``coverage`` gives each other partner its own last day (added in data 0.4.0).
+    """
 
     name: str
     date: str
     coverage_end: str
+    coverage: tuple[Coverage, ...] = ()
+
+    def coverage_end_of(self, partner: str) -> str:
+        """The last day ``partner``'s sources speak for in this release."""
+        for c in self.coverage:
+            if c.partner == partner:
+                return c.end
+        return self.coverage_end
 
 
 @attrs.frozen(kw_only=True)

@@ -293,7 +293,7 @@ def _fact_problems(log: EventLog) -> list[str]:
 
     problems: list[str] = []
     # A dispute the ledger did not record is a same_as group whose reports disagree.
-    for dispute in facts_of(log).disputes:
+    for dispute in (d for p in log.partners() for d in facts_of(log.of_partner(p)).disputes):
         if not dispute.recorded:
             linked = ", ".join(i for c in dispute.claims for i in c.events)
             problems.append(

@@ -137,6 +137,46 @@ class EventLog(Sequence[Event]):
         return tuple(r.name for r in self.releases)
 
     def as_of_release(self, release: str | None) -> EventLog:
+        """Deprecated since 0.3.0 (a method named like the keyword): :meth:`release`."""
+        import warnings
+
+        warnings.warn(
+            "EventLog.as_of_release(name) is now EventLog.release(name); the old name will "
+            "be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        return self.release(release)
+
+    def partners(self) -> tuple[str, ...]:
+        """The partners this log's events are about (ISO3 codes), South Korea's first."""
+        found = {e.partner for e in self._events}
+        return tuple(sorted(found, key=lambda p: (p != "KOR", p)))
+
+    def of_partner(self, partner: str) -> EventLog:
+        """The events about one partner (``"KOR"``, ``"JPN"``...), with the sources they
+        cite, and each release's coverage ending where that partner's sources end: the log
+        replay folds into that partner's state. A view for questions: its events keep their
+        places and hashes in the whole log, so it is not a chain of its own to verify.
+        """
+        check_type("partner", partner, str, "an ISO3 code such as 'KOR'")
+        if all(e.partner == partner for e in self._events) and not any(
+            r.coverage for r in self.releases
+        ):
+            return self
+        events = tuple(e for e in self._events if e.partner == partner)
+        cited = {c.source for e in events for c in e.citations}
+        return attrs.evolve(
+            self,
+            events=events,
+            sources=tuple(s for s in self.sources if s.id in cited),
+            releases=tuple(
+                attrs.evolve(r, coverage_end=r.coverage_end_of(partner), coverage=())
+                for r in self.releases
+            ),
+        )
+
+    def release(self, release: str | None) -> EventLog:
         """The log as a given release published it: its events, none added later, and the
         sources they cite.
 
@@ -229,7 +269,7 @@ def stamp(
 ) -> tuple[Event, ...]:
     """Check ``events`` and stamp them to follow a log of ``seq`` events whose head is
     ``prev_hash``: the one rule for appending, shared by :meth:`EventLog.append` and
-    :class:`~steelbond.LogFile` (which looks ids up in its index instead of holding the log).
+    :class:`~steelbond.LogFolder` (which looks ids up in its index instead of holding the log).
 
     ``known`` answers whether an id is already in the log. Ids must be new, every event must
     cite a source, and references must name events in the log or earlier in ``events``.
@@ -242,7 +282,7 @@ def stamp(
         if not isinstance(event, Event):
             raise ArgumentError(
                 f"only events can be appended, not {type(event).__name__} {shown(event)}; "
-                "build one with a kind such as steelbond.SummitAttended",
+                "build one with a kind such as steelbond.kinds.SummitAttended",
                 event,
             )
         if not event.citations:

@@ -11,7 +11,7 @@ from typing import Any
 
 __all__: list[str] = []
 
-_MOVED = ("FANOUT", "INDEX", "Appended", "LogFile", "is_log_folder", "read_log_folder")
+_MOVED = ("FANOUT", "INDEX", "Appended", "LogFile", "LogFolder", "is_log_folder", "read_log_folder")
 
 
 def __getattr__(name: str) -> Any:

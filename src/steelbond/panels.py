@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from .log import EventLog
     from .state import State, Timeline
 
-__all__ = ["AT", "BY", "SIGNED_STAGES", "Panel", "panel"]
+__all__ = ["AT", "BY", "SIGNED_STAGES", "Panel", "clear_cache", "panel"]
 
 BY = ("year", "quarter", "month", "week", "day")
 """The periods a panel can have a row for."""
@@ -95,7 +95,7 @@ class Panel:
     only), how it was read, and the documents behind its values.
 
     >>> import steelbond
-    >>> p = steelbond.panel(2012, 2013)
+    >>> p = steelbond.panel(2012, 2013, partner="KOR")
     >>> [(r["year"], r["designation"], r["programme"]) for r in p.to_arrow().to_pylist()]
     [(2012, 'partner_across_the_globe', 'IPCP'), (2013, 'partner_across_the_globe', 'IPCP')]
     """
@@ -282,11 +282,10 @@ def panel(
     panels page of the docs.
 
     >>> import steelbond
-    >>> rows = steelbond.panel(2021, 2023).to_arrow().to_pylist()
+    >>> rows = steelbond.panel(2021, 2023, partner="KOR").to_arrow().to_pylist()
     >>> [(r["year"], r["ccode"], r["mission_to_nato"], r["summits_attended"]) for r in rows]
     [(2021, 732, False, 0), (2022, 732, True, 1), (2023, 732, True, 1)]
     """
-    import numpy as np
     import pyarrow as pa
 
     from .api import check_common, facts, replayed
@@ -303,12 +302,68 @@ def panel(
     if first > last:
         raise DateError(f"start ({first}) is after end ({last})", (first, last))
     source = bundled_log() if log is None else log
-    released = source.as_of_release(as_of_release)
-    known = sorted({e.partner for e in released})
-    partners = _partners(partner, known)
-    timeline = replayed(log, as_of_release)
-    found = facts(as_of_release=as_of_release, log=log)
+    released = source.release(as_of_release)
+    partners = _partners(partner, released.partners())
     starts, ends, labels = _periods(first, last, by)
+    found = {p: facts(partner=p, as_of_release=as_of_release, log=log) for p in partners}
+    # one set of columns for every partner: an operation or area one partner never had is
+    # false for it, not missing
+    from .kinds import Cooperation, OperationJoined
+
+    operations = sorted(
+        {
+            f.event.operation
+            for one in found.values()
+            for f in one.facts
+            if isinstance(f.event, OperationJoined)
+        }
+    )
+    areas = sorted(
+        {
+            f.event.area
+            for one in found.values()
+            for f in one.facts
+            if isinstance(f.event, Cooperation)
+        }
+    )
+    tables = []
+    behind: set[str] = set()
+    release_name = ""
+    for code in partners:
+        timeline = replayed(log, as_of_release, code)
+        release_name = timeline.states[-1].release or release_name
+        table, used = _partner_rows(
+            COUNTRIES[code], timeline, found[code], starts, ends, labels, at, operations, areas
+        )
+        tables.append(table)
+        behind |= used
+    by_event = _sources_by_event(released)
+    cited = {source for event_id in behind for source in by_event.get(event_id, ())}
+    return Panel(
+        table=pa.concat_tables(tables),
+        by=by,
+        at=at,
+        release=release_name,
+        partners=partners,
+        sources=tuple(s for s in released.sources if s.id in cited),
+    )
+
+
+def _partner_rows(
+    country: Country,
+    timeline: Timeline,
+    found: Facts,
+    starts: np.ndarray,
+    ends: np.ndarray,
+    labels: list[str],
+    at: str,
+    operations: Sequence[str],
+    areas: Sequence[str],
+) -> tuple[pa.Table, set[str]]:
+    """One partner's rows of the panel, and the ids of the events behind their values."""
+    import numpy as np
+    import pyarrow as pa
+
     cov_lo = (timeline.coverage_start - _EPOCH).days
     cov_hi = (timeline.coverage_end - _EPOCH).days
     covered = np.clip(np.minimum(ends, cov_hi) - np.maximum(starts, cov_lo) + 1, 0, None)
@@ -334,14 +389,9 @@ def panel(
     else:
         first_index = np.searchsorted(interval_starts, np.clip(starts, cov_lo, cov_hi), "right") - 1
 
-    from .kinds import OperationJoined
-
-    operations = sorted(
-        {f.event.operation for f in found.facts if isinstance(f.event, OperationJoined)}
-    )
     stocks = _stock_rows(timeline.states, operations)
     area_sets = stocks.pop("_areas")
-    for area in sorted({a for s in area_sets for a in s}):
+    for area in areas:
         stocks[f"coop_{_slug(area)}"] = [area in a for a in area_sets]
 
     rows = pa.array(at_index.astype(np.int32), pa.int32(), mask=~stock_valid)
@@ -362,13 +412,6 @@ def panel(
         # one value per interval, gathered by Arrow (a null index where not covered)
         columns[name] = pa.array(values, _arrow_type(name, values)).take(rows)
     columns.update(_flows(found, starts, ends, full))
-    if len(partners) != 1:
-        raise ArgumentError(
-            f"this version of steelbond replays one partner at a time; ask for one of "
-            f"{', '.join(partners)}",
-            partners,
-        )
-    country = COUNTRIES[partners[0]]
     table = pa.table(
         {
             **_identifiers(
@@ -378,16 +421,7 @@ def panel(
         }
     )
     behind = _behind(timeline, at_index, first_index, stock_valid, found, starts, ends, full)
-    by_event = _sources_by_event(released)
-    cited = {source for event_id in behind for source in by_event.get(event_id, ())}
-    return Panel(
-        table=table,
-        by=by,
-        at=at,
-        release=timeline.states[-1].release or "",
-        partners=partners,
-        sources=tuple(s for s in released.sources if s.id in cited),
-    )
+    return table, behind
 
 
 def _identifiers(
@@ -560,6 +594,11 @@ def _behind(
 
 
 _SOURCES_BY_EVENT: dict[int, tuple[EventLog, dict[str, frozenset[str]]]] = {}
+
+
+def clear_cache() -> None:
+    """Forget the documents found behind each log's events (see ``steelbond.clear_caches``)."""
+    _SOURCES_BY_EVENT.clear()
 
 
 def _sources_by_event(log: EventLog) -> dict[str, frozenset[str]]:

@@ -228,7 +228,7 @@ def _coverage(log: EventLog) -> tuple[_dt.date, _dt.date]:
 
 
 def facts_of(log: EventLog) -> Facts:
-    """The facts and disputes of ``log`` (all of it: pass ``log.as_of_release(...)`` for a
+    """The facts and disputes of ``log`` (all of it: pass ``log.release(...)`` for a
     release), ranked by the sources the log carries."""
     return find_facts(tuple(log), {s.id: s.kind for s in log.sources})
 
@@ -538,13 +538,21 @@ def _keeper(state: State, key_of: dict[str, _Key], example: dict[_Key, Fact]) ->
     return keep
 
 
-def replay(log: EventLog, release: str | None = None, *, facts: Facts | None = None) -> Timeline:
-    """Fold the log (as of ``release``) into its full timeline, once.
+def replay(
+    log: EventLog,
+    as_of_release: str | None = None,
+    *,
+    facts: Facts | None = None,
+    partner: str = "KOR",
+) -> Timeline:
+    """Fold the log (as of ``as_of_release``) into one partner's full timeline, once.
 
-    ``facts`` are the log's facts as of that release when they have been found already
-    (:func:`steelbond.facts` keeps them), so that replay and SQL share one finding.
+    Only ``partner``'s events are folded (every event names its partner); its coverage
+    ends where the release says that partner's sources end. ``facts`` are those events'
+    facts when they have been found already (:func:`steelbond.facts` keeps them), so that
+    replay and SQL share one finding.
     """
-    view = log.as_of_release(release)
+    view = log.release(as_of_release).of_partner(partner)
     start, end = _coverage(view)
     found = facts_of(view) if facts is None else facts
     standing = [f for f in found.standing() if type(f.event) in FOLDS]
@@ -574,7 +582,7 @@ def replay(log: EventLog, release: str | None = None, *, facts: Facts | None = N
     disputed: Disputed = Disputed()
     disputed_fields: tuple[str, ...] = ()
     name = view.releases[-1].name
-    state = State(release=name)
+    state = State(release=name, partner=partner)
     starts: list[_dt.date] = []
     states: list[State] = []
     applied = 0

@@ -178,7 +178,8 @@ class State:
     """South Korea's formal standing with NATO on one day, with the events behind it.
 
     ``date`` is the day asked about (``None`` inside a timeline, where a state holds for an
-    interval). ``uncertain`` lists the reports of facts whose date bounds straddle that day
+    interval); ``partner`` the partner it is the standing of (ISO3, ``"KOR"`` unless
+    asked). ``uncertain`` lists the reports of facts whose date bounds straddle that day
     and which would change a field if they had happened by then; they are not counted, and
     ``uncertain_fields`` names the fields they would change. ``disputed`` maps each field
     that competing claims give different values on that day to those claims (the carried
@@ -192,6 +193,7 @@ class State:
 
     date: _dt.date | None = None
     release: str | None = None
+    partner: str = "KOR"
     designation: Designation = Designation.NONE
     programme: Programme | None = None
     mission_to_nato: bool = False
@@ -212,7 +214,7 @@ class State:
         b = self.basis
         prog = self.programme
         lines = [
-            f"South Korea and NATO on {self.date or 'the interval'}"
+            f"{_country_name(self.partner)} and NATO on {self.date or 'the interval'}"
             f" (data release {self.release or 'unreleased'})",
             _line("designation", self.designation.value.replace("_", " "), b.designation),
             _line(
@@ -444,3 +446,10 @@ def _columns(states: Iterable[State]) -> dict[str, list[Any]]:
         )
         cols["event_ids"].append(list(s.basis.all_ids()))
     return cols
+
+
+def _country_name(partner: str) -> str:
+    from .countries import COUNTRIES
+
+    country = COUNTRIES.get(partner)
+    return country.name if country else partner

@@ -1,7 +1,7 @@
 """Reading and writing a log, whatever its form on disk.
 
 :func:`steelbond.read_log` reads a log stored as one Parquet file
-(:func:`steelbond.write_log`) or as a :class:`~steelbond.LogFile` folder;
+(:func:`steelbond.write_log`) or as a :class:`~steelbond.LogFolder` folder;
 ``read_json_lines`` and ``write_json_lines`` read and write the JSON-lines form the bundled
 data ships beside its Parquet file. These are the public functions: they check their
 arguments and refuse to write inside the installed package
@@ -28,7 +28,7 @@ __all__ = ["read_json_lines", "read_log", "write_json_lines", "write_log"]
 
 def read_log(path: str | os.PathLike[str]) -> EventLog:
     """Read a log stored as Parquet: one file (:func:`write_log`) or a
-    :class:`~steelbond.LogFile` folder of segments. A file that cannot be read whole, or
+    :class:`~steelbond.LogFolder` folder of segments. A file that cannot be read whole, or
     whose seal (over the head, the sources and the releases) does not match, raises
     :class:`~steelbond.errors.StorageError`. Call :meth:`~steelbond.EventLog.verify` to
     re-hash every event.

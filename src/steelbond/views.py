@@ -199,6 +199,14 @@ def _fact_rows(found: Facts, source_kinds: Mapping[str, str]) -> pa.Table:
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def _with_partner(table: pa.Table, partner: str) -> pa.Table:
+    """``table`` with a ``partner`` column (its ISO3 code) first: every view's rows say
+    which partner they are about."""
+    import pyarrow as pa
+
+    return table.add_column(0, "partner", pa.array([partner] * table.num_rows, pa.string()))
+
+
 def _dispute_rows(found: Facts) -> pa.Table:
     import pyarrow as pa
 
@@ -231,7 +239,8 @@ def _dispute_rows(found: Facts) -> pa.Table:
 
 
 _PER_FACT = """CREATE TEMP VIEW {name} AS
-    SELECT fact_id AS id, {columns}, date_text, date_latest, reports, values_from, dispute
+    SELECT partner, fact_id AS id, {columns}, date_text, date_latest, reports, values_from,
+           dispute
     FROM facts WHERE kind = '{kind}' AND standing ORDER BY date_latest NULLS LAST, first_seq"""
 
 
@@ -283,10 +292,15 @@ def _open(database: str) -> duckdb.DuckDBPyConnection:
 def connect(
     database: str | os.PathLike[str] = ":memory:",
     *,
+    partner: str | None = "KOR",
     as_of_release: str | None = None,
     log: EventLog | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """A DuckDB connection with steelbond's views (see the module docs for their columns).
+
+    The views hold one partner's rows, South Korea's unless ``partner`` names another
+    (``"JPN"``, ``"AUS"``, ``"NZL"``); ``partner=None`` holds every partner's, told apart
+    by each view's ``partner`` column.
 
     ``database`` is in memory by default, or a local file of yours; a remote or extension
     database (``md:``, ``s3://``, ``http://``) is refused with
@@ -308,19 +322,38 @@ def connect(
     from .formats.parquet import log_to_table
 
     source = bundled_log() if log is None else log
-    view = source.as_of_release(as_of_release)  # checks the release name
+    view = source.release(as_of_release)  # checks the release name
     releases = ", ".join(_quote(r) for r in view.release_names())
-    found = facts(as_of_release=as_of_release, log=log)  # replay's facts: SQL cannot differ
+    if partner is None:
+        partners = view.partners() or ("KOR",)
+    else:
+        from .api import check_partner
+
+        partners = (check_partner(partner, log),)
+    # replay's facts, per partner: SQL cannot differ
+    found = {p: facts(partner=p, as_of_release=as_of_release, log=log) for p in partners}
     con = _open(database)
     if log is None:
         with pq.ParquetFile(bundled_path()) as reader:
             con.register("_steelbond_file", reader.read())
     else:
         con.register("_steelbond_file", log_to_table(log))
-    con.register("_steelbond_timeline", timeline(as_of_release=as_of_release, log=log))
+    con.register(
+        "_steelbond_timeline",
+        pa.concat_tables(
+            _with_partner(timeline(partner=p, as_of_release=as_of_release, log=log), p)
+            for p in partners
+        ),
+    )
     kinds = {s.id: s.kind for s in view.sources}
-    con.register("_steelbond_fact_rows", _fact_rows(found, kinds))
-    con.register("_steelbond_dispute_rows", _dispute_rows(found))
+    con.register(
+        "_steelbond_fact_rows",
+        pa.concat_tables(_with_partner(_fact_rows(f, kinds), p) for p, f in found.items()),
+    )
+    con.register(
+        "_steelbond_dispute_rows",
+        pa.concat_tables(_with_partner(_dispute_rows(f), p) for p, f in found.items()),
+    )
     con.register(
         "_steelbond_sources",
         pa.Table.from_pylist(
@@ -332,7 +365,8 @@ def connect(
     con.execute("SET lock_configuration = true")
     statements = [
         f"""CREATE TEMP VIEW _steelbond_raw AS
-            SELECT * FROM _steelbond_file WHERE release IN ({releases})""",
+            SELECT * FROM _steelbond_file WHERE release IN ({releases})
+            AND partner IN ({", ".join(_quote(p) for p in partners)})""",
         """CREATE TEMP VIEW _steelbond_dropped AS
             SELECT DISTINCT unnest(supersedes) AS id FROM _steelbond_raw
             UNION SELECT retracts FROM _steelbond_raw WHERE kind = 'retraction'""",
@@ -369,10 +403,11 @@ def connect(
         "CREATE TEMP VIEW facts AS SELECT * FROM _steelbond_fact_rows",
         "CREATE TEMP VIEW disputes AS SELECT * FROM _steelbond_dispute_rows",
         """CREATE TEMP VIEW events_per_year AS
-            SELECT year, year IS NULL AS year_uncertain, kind, count(*) AS facts,
+            SELECT partner, year, year IS NULL AS year_uncertain, kind, count(*) AS facts,
                    sum(report_count) AS reports
             FROM facts WHERE standing
-            GROUP BY ALL ORDER BY year NULLS LAST, kind""",
+            GROUP BY partner, year, kind
+            ORDER BY partner <> 'KOR', partner, year NULLS LAST, kind""",
         _PER_FACT.format(
             name="summits", kind="summit_attended", columns="summit, host, level, attended_by"
         ),
@@ -382,27 +417,29 @@ def connect(
             columns="level, meeting, attended_by",
         ),
         """CREATE TEMP VIEW arms_deal_items AS
-            SELECT part_of_fact AS deal, fact_id AS id, item, quantity, quantity_approximate,
+            SELECT partner, part_of_fact AS deal, fact_id AS id, item, quantity,
+                   quantity_approximate,
                    value, currency, value_usd, value_approximate, date_text, reports,
                    values_from, sources, dispute
             FROM facts WHERE kind = 'arms_deal' AND standing AND part_of_fact IS NOT NULL
             ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW arms_deals AS
-            SELECT fact_id AS id, year, buyer, seller, f.item, stage, f.quantity,
+            SELECT f.partner, fact_id AS id, year, buyer, seller, f.item, stage, f.quantity,
                    f.quantity_approximate, f.value, f.currency, f.value_usd,
                    f.value_approximate, f.value_note, f.under_fact AS under, f.date_text,
                    f.date_latest, f.reports, f.values_from, f.sources, f.dispute,
                    coalesce(i.items, []) AS items
             FROM facts f
-            LEFT JOIN (SELECT deal, list(item || coalesce(' x' || quantity, '') ORDER BY id)
-                              AS items
-                       FROM arms_deal_items GROUP BY deal) i ON i.deal = f.fact_id
+            LEFT JOIN (SELECT partner, deal,
+                              list(item || coalesce(' x' || quantity, '') ORDER BY id) AS items
+                       FROM arms_deal_items GROUP BY partner, deal) i
+                   ON i.deal = f.fact_id AND i.partner = f.partner
             WHERE kind = 'arms_deal' AND standing AND part_of_fact IS NULL
             ORDER BY date_latest NULLS LAST, first_seq""",
         """CREATE TEMP VIEW conflicts AS
-            SELECT c.id AS conflict_id, c.note, e.id AS event_id, e.kind AS event_kind,
-                   e.summary AS event_summary, e.date_text AS event_date
-            FROM (SELECT id, note, seq, unnest(events) AS side FROM effective_events
+            SELECT c.partner, c.id AS conflict_id, c.note, e.id AS event_id,
+                   e.kind AS event_kind, e.summary AS event_summary, e.date_text AS event_date
+            FROM (SELECT partner, id, note, seq, unnest(events) AS side FROM effective_events
                   WHERE kind = 'conflict') c
             JOIN events e ON e.id = c.side
             ORDER BY c.seq, e.seq""",
@@ -413,7 +450,11 @@ def connect(
 
 
 def sql(
-    query: str, *, as_of_release: str | None = None, log: EventLog | None = None
+    query: str,
+    *,
+    partner: str | None = "KOR",
+    as_of_release: str | None = None,
+    log: EventLog | None = None,
 ) -> duckdb.DuckDBPyRelation:
     """Run one query over the views; a DuckDB relation (``.fetchall()``, ``.to_arrow_table()``).
 
@@ -425,7 +466,7 @@ def sql(
     import duckdb
 
     check_type("query", query, str, "SQL text (a string)")
-    con = connect(as_of_release=as_of_release, log=log)
+    con = connect(partner=partner, as_of_release=as_of_release, log=log)
     try:
         return con.sql(query)
     except duckdb.Error as exc:

@@ -6,7 +6,7 @@
 :mod:`steelbond.formats.jsonl`         a log as JSON lines: the bundled data's mirror of its
                                        Parquet file, read without pyarrow
 :mod:`steelbond.formats.folder`        a log as a folder of Parquet segments and an index,
-                                       appended to without rewriting (:class:`~steelbond.LogFile`)
+                                       appended to without rewriting (:class:`~steelbond.LogFolder`)
 :mod:`steelbond.formats.timeline`      ``timeline.json``: the bundled log's timelines,
                                        shipped already replayed for a cold ``state_at``
 :mod:`steelbond.formats.atomic`        the one atomic write every format goes through
@@ -14,6 +14,6 @@
 
 A format module knows its format and nothing of policy: which file answers a query is
 :mod:`steelbond.bundled`'s business, and so is refusing to write over the installed data,
-which the public writers (:func:`steelbond.write_log`, :class:`~steelbond.LogFile`) ask it
+which the public writers (:func:`steelbond.write_log`, :class:`~steelbond.LogFolder`) ask it
 to do. Importing this package imports none of its modules.
 """

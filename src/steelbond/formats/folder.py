@@ -1,10 +1,10 @@
 """A log as a folder: a user's own log, appended to at the same cost however long it grows.
 
-A :class:`LogFile` is a folder: the log's events in immutable Parquet *segments*, one per
+A :class:`LogFolder` is a folder: the log's events in immutable Parquet *segments*, one per
 append, named by the ``seq`` range they hold (``000000000000-000000000003.parquet`` holds
 events 0 to 2), and an index, ``index.sqlite3``, holding every event id, the list of
 segments and the log's length and head hash. The committed segments
-(:meth:`steelbond.LogFile.segments`) are ordinary Parquet files that DuckDB or pyarrow
+(:meth:`steelbond.LogFolder.segments`) are ordinary Parquet files that DuckDB or pyarrow
 read directly.
 
 An append never reads or rewrites old events. Under the index's write lock (SQLite's
@@ -43,7 +43,7 @@ import sqlite3
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -71,6 +71,7 @@ __all__ = [
     "INDEX",
     "Appended",
     "LogFile",
+    "LogFolder",
     "is_log_folder",
     "read_log_folder",
     "read_path",
@@ -117,12 +118,12 @@ def _mergeable(listed: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def is_log_folder(path: Path) -> bool:
-    """Whether ``path`` is a folder written by :class:`LogFile`."""
+    """Whether ``path`` is a folder written by :class:`LogFolder`."""
     return path.is_dir() and (path / INDEX).is_file()
 
 
 def read_path(path: Path) -> EventLog:
-    """The log stored at ``path``: a :class:`LogFile` folder, or one Parquet file
+    """The log stored at ``path``: a :class:`LogFolder` folder, or one Parquet file
     (:mod:`steelbond.formats.parquet`). Any fault is a
     :class:`~steelbond.errors.StorageError`."""
     if is_log_folder(path):
@@ -134,7 +135,7 @@ def read_path(path: Path) -> EventLog:
 
 @attrs.frozen
 class Appended:
-    """What one :meth:`LogFile.append` wrote: the events as stamped, and the log's new
+    """What one :meth:`LogFolder.append` wrote: the events as stamped, and the log's new
     length and head (pass it as ``expected_head`` to the next append)."""
 
     events: tuple[Event, ...]
@@ -216,7 +217,7 @@ def _read_segment(path: Path) -> pa.Table:
 
 
 def read_log_folder(folder: Path) -> EventLog:
-    """The log a :class:`LogFile` folder holds: the segments its index lists, in order.
+    """The log a :class:`LogFolder` folder holds: the segments its index lists, in order.
 
     Raises :class:`~steelbond.errors.StorageError` when a segment is missing or unreadable,
     when the segments do not join up, or when the last event is not the head the index
@@ -282,7 +283,7 @@ def _read_segments(folder: Path, listed: list[tuple[int, int]], start: int = 0) 
 
 
 def _log_path(value: object) -> Path:
-    """The folder a :class:`LogFile` names: a non-empty ``str`` or ``os.PathLike``."""
+    """The folder a :class:`LogFolder` names: a non-empty ``str`` or ``os.PathLike``."""
     return path_argument("path", value)
 
 
@@ -293,13 +294,13 @@ def _index_matches(con: sqlite3.Connection, length: int) -> bool:
 
 
 @attrs.frozen
-class LogFile:
+class LogFolder:
     """A user's own log in a folder of Parquet segments, appended to atomically and safely
     by many processes, at a cost that does not grow with the log.
 
     >>> import steelbond, tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "mine"
-    >>> done = steelbond.LogFile(path).append(steelbond.testing.sample_event("mine-1"))
+    >>> done = steelbond.LogFolder(path).append(steelbond.testing.sample_event("mine-1"))
     >>> done.length, len(steelbond.read_log(path))
     (1, 1)
     """
@@ -323,8 +324,10 @@ class LogFile:
         with _index(self.path, write=False) as con:
             return tuple(self.path / _segment_name(*r) for r in _listed(con, self.path))
 
+    @property
     def head(self) -> str:
-        """The hash of the last event stored, read from the index (``GENESIS`` when empty)."""
+        """The hash of the last event stored, read from the index (``GENESIS`` when empty),
+        a property as :attr:`steelbond.EventLog.head` is."""
         self._check_folder()
         if not is_log_folder(self.path):
             return GENESIS
@@ -351,9 +354,9 @@ class LogFile:
         """
         check_type("expected_head", expected_head, (str, type(None)), "a head hash or None")
         check_type("release", release, (str, type(None)), "a release name (a string) or None")
-        check_type("sources", sources, tuple, "a tuple of steelbond.Source")
+        check_type("sources", sources, tuple, "a tuple of steelbond.kinds.Source")
         for source in sources:
-            check_type("each source", source, Source, "a steelbond.Source")
+            check_type("each source", source, Source, "a steelbond.kinds.Source")
         for event in events:
             check_type("each event", event, Event, "a steelbond event")
         refuse_installed(self.path)
@@ -389,7 +392,7 @@ class LogFile:
         return Appended(stamped, length + len(stamped), stamped[-1].hash or GENESIS)
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str], log: EventLog) -> LogFile:
+    def create(cls, path: str | os.PathLike[str], log: EventLog) -> LogFolder:
         """Store an existing log (say, one read with :func:`steelbond.read_log`) as a new
         log folder at ``path``, its events as stamped; later appends go on from its head.
 
@@ -480,9 +483,9 @@ class LogFile:
     def _check_folder(self) -> None:
         if self.path.exists() and not self.path.is_dir():
             raise StorageError(
-                f"{self.path} is a file; a LogFile is a folder of segments. To go on from a "
+                f"{self.path} is a file; a LogFolder is a folder of segments. To go on from a "
                 "single-file log, store it as a folder: "
-                "LogFile.create(folder, steelbond.read_log(file))",
+                "LogFolder.create(folder, steelbond.read_log(file))",
                 str(self.path),
             )
 
@@ -540,3 +543,43 @@ class LogFile:
             if stale or (path.name.startswith(".") and path.name.endswith(".tmp")):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
+
+
+class LogFile:
+    """Deprecated since 0.3.0, removed in the next release: :class:`LogFolder`, whose
+    ``head`` is a property. ``LogFile(path)`` warns and gives the same folder, with
+    ``head()`` as a method as before."""
+
+    def __init__(self, path: object) -> None:
+        import warnings
+
+        warnings.warn(
+            "steelbond.LogFile is now steelbond.LogFolder (its head is a property); "
+            "LogFile will be removed in the next release",
+            DeprecationWarning,
+            stacklevel=2,
+        )
+        self._folder = LogFolder(path)
+
+    @property
+    def path(self) -> Path:
+        """The folder."""
+        return self._folder.path
+
+    def head(self) -> str:
+        """The hash of the last event stored (``LogFolder.head``)."""
+        return self._folder.head
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._folder, name)
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, LogFile):
+            return self._folder == other._folder
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._folder)
+
+    def __repr__(self) -> str:
+        return f"LogFile({str(self.path)!r})"

@@ -250,6 +250,7 @@ MEETING: dict[str, Decode] = {
 STATE: dict[str, Decode] = {
     "date": _optional(_day),
     "release": _optional(_str),
+    "partner": _str,
     "designation": _designation,
     "programme": _optional(_record(Programme, PROGRAMME)),
     "mission_to_nato": _bool,
