@@ -288,6 +288,82 @@ def corrections() -> str:
     return "\n".join(lines) + "\n"
 
 
+def comparative() -> str:
+    """A short comparative chronology of the four Indo-Pacific partners, from the data: who
+    was first to each step, and who attended which summit at what level."""
+    from steelbond.countries import COUNTRIES
+
+    partners = steelbond.bundled_log().partners()
+    name = {p: COUNTRIES[p].name for p in partners}
+    lines = [
+        "The four Indo-Pacific partners compared",
+        "=======================================",
+        "",
+        "NATO groups South Korea, Japan, Australia and New Zealand as its Indo-Pacific",
+        "partners. This page is generated from the data (release "
+        f"{steelbond.data_version().release}); every line is a fact of the log, dated as its",
+        "sources date it. Each partner's record covers its own sources' window.",
+        "",
+        ".. figure:: partners.png",
+        "   :alt: The four partners as swimlanes, one above another",
+        "",
+        "   ``steelbond.plot.timeline(partners=['KOR', 'JPN', 'AUS', 'NZL'])``.",
+        "",
+        "Who took each step first",
+        "------------------------",
+        "",
+    ]
+    steps = (
+        ("first programme signed", "programme_signed", None),
+        ("mission to NATO opened", "mission_opened", None),
+        ("named an Indo-Pacific partner", "designation", "indo_pacific_partner"),
+    )  # a step's date as its sources give it; the list is ordered by its latest day
+    for label, kind, value in steps:
+        rows = []
+        for p in partners:
+            found = [
+                f
+                for f in steelbond.facts(partner=p).standing()
+                if f.kind == kind
+                and (value is None or getattr(f.event, "designation", None).value == value)
+                and f.date.latest is not None
+            ]
+            if found:
+                first = min(found, key=lambda f: f.date.sort_key())
+                rows.append((first.date.sort_key(), f"{name[p]}: {first.date} (``{first.id}``)"))
+            else:
+                rows.append(((_MAX,), f"{name[p]}: none in the record"))
+        lines += [f"**{label[0].upper()}{label[1:]}**", ""]
+        lines += [f"#. {text}" for _, text in sorted(rows)]
+        lines.append("")
+    lines += ["Summits attended, and at what level", "-----------------------------------", ""]
+    header = ("summit", *(name[p] for p in partners))
+    by_summit: dict[str, dict[str, str]] = {}
+    order: dict[str, tuple] = {}
+    titles: dict[str, str] = {}
+    for p in partners:
+        for f in steelbond.facts(partner=p).standing():
+            if f.kind != "summit_attended":
+                continue
+            # one row per summit: its host and year (sources name the city differently)
+            year = f.date.latest.year if f.date.latest else 0
+            key = f"{f.event.host} {year}"
+            titles.setdefault(key, f"{f.event.summit.split(' (')[0]} {year}")
+            order[key] = min(order.get(key, f.date.sort_key()), f.date.sort_key())
+            who = f.event.attended_by or "attended"
+            level = f" ({f.event.level.replace('_', ' ')})" if f.event.level else ""
+            by_summit.setdefault(key, {})[p] = f"{who}{level}"
+    rows = [
+        (titles[key], *(by_summit[key].get(p, "") for p in partners))
+        for key in sorted(by_summit, key=lambda k: order[k])
+    ]
+    lines += _table(rows, header)
+    return "\n".join(lines) + "\n"
+
+
+_MAX = __import__("datetime").date.max
+
+
 def write_all(folder: Path) -> None:
     folder.mkdir(exist_ok=True)
     pages = (
@@ -298,6 +374,7 @@ def write_all(folder: Path) -> None:
         ("certainty.rst", certainty()),
         ("modules.inc", module_flow()),  # included by concepts.rst, not a page of its own
         ("corrections.rst", corrections()),
+        ("partners.rst", comparative()),
     )
     import matplotlib
 
@@ -305,6 +382,8 @@ def write_all(folder: Path) -> None:
     import steelbond.plot
 
     steelbond.plot.timeline().savefig(folder / "timeline.png", dpi=110)
+    partners = list(steelbond.bundled_log().partners())
+    steelbond.plot.timeline(partners=partners).savefig(folder / "partners.png", dpi=90)
     for name, text in pages:
         path = folder / name
         if not path.exists() or path.read_text(encoding="utf-8") != text:

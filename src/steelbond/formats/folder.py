@@ -135,7 +135,7 @@ def read_path(path: Path) -> EventLog:
 
 @attrs.frozen
 class Appended:
-    """What one :meth:`LogFolder.append` wrote: the events as stamped, and the log's new
+    """What one :meth:`steelbond.LogFolder.append` wrote: the events as stamped, and the log's new
     length and head (pass it as ``expected_head`` to the next append)."""
 
     events: tuple[Event, ...]
