@@ -47,8 +47,8 @@ def test_canonical_encoding_leaves_out_the_hash_but_keeps_the_link():
 
 def test_an_optional_field_at_its_default_leaves_the_hash_unchanged():
     """Fields added later (like ProgrammeSigned.term, new in 0.2.0) keep old hashes valid."""
-    from steelbond import ProgrammeSigned
     from steelbond.dates import parse_date
+    from steelbond.kinds import ProgrammeSigned
 
     kwargs = {
         "id": "p",

@@ -370,7 +370,7 @@ def test_other_reports_of_a_corrected_fact_stay_with_the_correction():
 
 
 def test_dialogue_since_names_the_event_that_started_it():
-    from steelbond import Cooperation
+    from steelbond.kinds import Cooperation
 
     log = EventLog(releases=(testing.sample_release(),)).append(
         Cooperation(**_env("exercise", "2004"), area="exercise", activity="x"),
