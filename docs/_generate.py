@@ -129,8 +129,9 @@ def chronology() -> str:
         "Chronology",
         "==========",
         "",
-        "Every event of the bundled data, by date, with its sources and quotes; generated at "
-        "build time from ``data/events.parquet``.",
+        "Every event of the bundled data, by date, with its partner (ISO3), sources and quotes; "
+        "generated at build time from ``data/events.parquet``. The figure is South Korea's; "
+        "the four partners side by side are on the comparison page.",
         "",
         ".. figure:: timeline.png",
         "   :alt: The relationship as swimlanes over the years",
@@ -139,13 +140,13 @@ def chronology() -> str:
         "   the intervals they held; summits and arms deals on the day each became certain.",
         "",
     ]
-    for e in steelbond.events(include_superseded=True):
+    for e in steelbond.events(include_superseded=True, partner=None):
         head = f"{e.date} — {e.summary}"
         lines += [
             head,
             "-" * _width(head),
             "",
-            f"``{e.id}`` · kind ``{type(e).kind}`` · release {e.release}",
+            f"``{e.id}`` · {e.partner} · kind ``{type(e).kind}`` · release {e.release}",
             "",
         ]
         if e.same_as:

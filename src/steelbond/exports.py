@@ -288,11 +288,12 @@ def _write_dta(name: str, table: pa.Table, path: Path) -> Path:
         else:
             columns[field.name] = column.to_pandas()
     frame = pd.DataFrame(columns)
+    # Stata's str holds up to 2,045 bytes; longer text goes in strL (measured in Arrow,
+    # where the byte lengths are one vectorised call)
     long_text = [
-        c
-        for c in frame.columns
-        if frame[c].dtype == object
-        and frame[c].map(lambda v: len(v.encode()) if isinstance(v, str) else 0).max() > 2000
+        f.name
+        for f, column in zip(table.schema, table.columns, strict=True)
+        if pa.types.is_string(f.type) and (pc.max(pc.binary_length(column)).as_py() or 0) > 2000
     ]
     labels = {c: describe(name, c)[:80] for c in frame.columns}
     frame.to_stata(
