@@ -12,6 +12,14 @@ from steelbond.kinds import Event
 from steelbond.replay import State
 
 
+def _rst(text: str) -> str:
+    """Source text as reStructuredText shows it literally: the characters that would start
+    markup (emphasis, literals, substitutions, references) escaped."""
+    for ch in ("\\", "*", "`", "|", "_"):
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
 def _width(text: str) -> int:
     """Columns the text takes, as docutils counts them for a title's underline (wide and
     full-width characters, as in Korean, take two)."""
@@ -141,7 +149,7 @@ def chronology() -> str:
         "",
     ]
     for e in steelbond.events(include_superseded=True, partner=None):
-        head = f"{e.date} — {e.summary}"
+        head = f"{e.date} — {_rst(e.summary)}"
         lines += [
             head,
             "-" * _width(head),
@@ -152,11 +160,9 @@ def chronology() -> str:
         if e.same_as:
             lines += [f"The same fact as ``{e.same_as}``.", ""]
         for c in steelbond.bundled_log().citations_of(e):
-            quote = c.quote.replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
-            lines.append(f"- *{c.source}*, {c.locator}: “{quote}”")
+            lines.append(f"- *{c.source}*, {_rst(c.locator)}: “{_rst(c.quote)}”")
             if c.english:
-                english = c.english.replace("*", r"\*").replace("`", r"\`").replace("|", r"\|")
-                lines.append(f"  — {english}")
+                lines.append(f"  — {_rst(c.english)}")
         lines.append("")
     return "\n".join(lines)
 
