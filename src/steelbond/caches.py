@@ -1,9 +1,9 @@
 """Resetting what steelbond remembers between calls.
 
-Answers are cached because logs are immutable: a log's replayed timeline, its facts, the
-documents behind its events, and the bundled log and timelines read from disk never go
-stale on their own. :func:`clear_caches` forgets them all, for long sessions that read many
-logs and for tests that swap the installed data.
+Answers are cached because logs are immutable: a log's replayed timeline and its facts,
+and the bundled log and timelines read from disk, never go stale on their own.
+:func:`clear_caches` forgets them all, for long sessions that read many logs and for tests
+that swap the installed data.
 """
 
 from __future__ import annotations
@@ -19,9 +19,8 @@ def clear_caches() -> None:
     >>> steelbond.state_at("2015-06-30").mission_to_nato
     False
     """
-    from . import api, bundled, panels
+    from . import api, bundled
 
     api.forget()
-    panels.clear_cache()
     bundled.bundled_log.cache_clear()
     bundled.bundled_timeline.cache_clear()

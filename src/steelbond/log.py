@@ -52,6 +52,12 @@ class EventLog(Sequence[Event]):
     _events: tuple[Event, ...] = ()
     sources: tuple[Source, ...] = ()
     releases: tuple[Release, ...] = ()
+    _added: dict[str, tuple[Citation, ...]] = attrs.field(
+        init=False, factory=dict, eq=False, hash=False, repr=False
+    )
+    """The citations ``citation_added`` events add, by the id they add to; filled on the
+    first :meth:`citations_of` (a log is immutable, so it never goes stale, and a log made
+    from this one by ``evolve`` starts with its own, empty)."""
 
     @property
     def head(self) -> str:
@@ -232,12 +238,16 @@ class EventLog(Sequence[Event]):
         """``event``'s citations as this log reads them: its own, with those that later
         ``citation_added`` events of the log add to it (a citation of the same source whose
         quote was empty is replaced by the added one; any other is added after its own)."""
-        added = [
-            c
-            for e in self.effective()
-            if isinstance(e, CitationAdded) and e.adds_to == event.id
-            for c in e.citations
-        ]
+        if not self._added and self._events:
+            index: dict[str, list[Citation]] = {}
+            for e in self.effective():
+                if isinstance(e, CitationAdded):
+                    index.setdefault(e.adds_to, []).extend(e.citations)
+            # the finished index goes in with one update (atomic under the GIL): a thread
+            # reading meanwhile sees it empty and builds its own, never a half-built one;
+            # the "" key (no event has an empty id) marks a log to which nothing was added
+            self._added.update({k: tuple(v) for k, v in index.items()} or {"": ()})
+        added = self._added.get(event.id, ())
         if not added:
             return event.citations
         given = {c.source for c in added}

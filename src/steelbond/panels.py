@@ -69,7 +69,7 @@ if TYPE_CHECKING:
     from .log import EventLog
     from .state import State, Timeline
 
-__all__ = ["AT", "BY", "SIGNED_STAGES", "Panel", "clear_cache", "panel"]
+__all__ = ["AT", "BY", "SIGNED_STAGES", "Panel", "panel"]
 
 BY = ("year", "quarter", "month", "week", "day")
 """The periods a panel can have a row for."""
@@ -337,8 +337,7 @@ def panel(
         )
         tables.append(table)
         behind |= used
-    by_event = _sources_by_event(released)
-    cited = {source for event_id in behind for source in by_event.get(event_id, ())}
+    cited = {c.source for e in released if e.id in behind for c in released.citations_of(e)}
     return Panel(
         table=pa.concat_tables(tables),
         by=by,
@@ -578,12 +577,14 @@ def _behind(
 ) -> set[str]:
     """The ids of the events behind the panel's values: the states it reads and the reports
     of the facts its flows count."""
+    import numpy as np
+
     behind: set[str] = set()
-    intervals: set[int] = set()
-    for lo, hi, ok in zip(first_index, at_index, stock_valid, strict=True):
-        if ok:
-            intervals.update(range(int(lo), int(hi) + 1))
-    for i in intervals:
+    # the intervals any read period spans, marked on a difference array in one pass
+    marks = np.zeros(len(timeline.states) + 1, dtype=np.int64)
+    np.add.at(marks, first_index[stock_valid], 1)
+    np.add.at(marks, at_index[stock_valid] + 1, -1)
+    for i in np.flatnonzero(np.cumsum(marks)[:-1] > 0):
         behind.update(timeline.states[i].basis.all_ids())
     facts = found.standing()
     inside, _ = _place(facts, starts, ends)
@@ -591,33 +592,6 @@ def _behind(
         if where >= 0 and full[where]:
             behind.update(f.reports)
     return behind
-
-
-_SOURCES_BY_EVENT: dict[int, tuple[EventLog, dict[str, frozenset[str]]]] = {}
-
-
-def clear_cache() -> None:
-    """Forget the documents found behind each log's events (see ``steelbond.clear_caches``)."""
-    _SOURCES_BY_EVENT.clear()
-
-
-def _sources_by_event(log: EventLog) -> dict[str, frozenset[str]]:
-    """Each event's documents as the log reads them: its own citations' and those of the
-    ``citation_added`` events that add to it (cached per log: a log is immutable)."""
-    from .kinds import CitationAdded
-
-    cached = _SOURCES_BY_EVENT.get(id(log))
-    if cached is not None and cached[0] is log:
-        return cached[1]
-    found: dict[str, set[str]] = {e.id: {c.source for c in e.citations} for e in log}
-    for e in log.effective():
-        if isinstance(e, CitationAdded):
-            found.setdefault(e.adds_to, set()).update(c.source for c in e.citations)
-    result = {k: frozenset(v) for k, v in found.items()}
-    if len(_SOURCES_BY_EVENT) > 32:
-        _SOURCES_BY_EVENT.clear()
-    _SOURCES_BY_EVENT[id(log)] = (log, result)
-    return result
 
 
 def _partners(partner: object, known: Sequence[str]) -> tuple[str, ...]:
